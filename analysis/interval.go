@@ -1,0 +1,159 @@
+package analysis
+
+import (
+	"slices"
+)
+
+// An Interval is the half-open span [S, E) of Unix microseconds.
+type Interval struct {
+	S, E int64
+}
+
+// Len returns E − S, or 0 for an empty or inverted interval.
+func (iv Interval) Len() int64 {
+	if iv.E <= iv.S {
+		return 0
+	}
+	return iv.E - iv.S
+}
+
+// A Set is a union of intervals kept as sorted, disjoint, non-empty,
+// non-touching intervals. The zero value is the empty set. Every operation
+// returns a new Set in that normal form, so the "maximal pieces" of a set
+// (SPEC §8.12) are simply its elements.
+type Set []Interval
+
+// NewSet returns the union of ivs. ivs is sorted in place; empty intervals
+// are dropped; overlapping and touching intervals are merged.
+func NewSet(ivs []Interval) Set {
+	slices.SortFunc(ivs, func(a, b Interval) int {
+		switch {
+		case a.S < b.S:
+			return -1
+		case a.S > b.S:
+			return 1
+		}
+		return 0
+	})
+	out := make(Set, 0, len(ivs))
+	for _, x := range ivs {
+		if x.E <= x.S {
+			continue
+		}
+		if n := len(out); n > 0 && x.S <= out[n-1].E {
+			if x.E > out[n-1].E {
+				out[n-1].E = x.E
+			}
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// Len returns the total length of s.
+func (s Set) Len() int64 {
+	var n int64
+	for _, x := range s {
+		n += x.E - x.S
+	}
+	return n
+}
+
+// Union returns a ∪ b.
+func Union(a, b Set) Set {
+	out := make(Set, 0, len(a)+len(b))
+	i, j := 0, 0
+	push := func(x Interval) {
+		if n := len(out); n > 0 && x.S <= out[n-1].E {
+			if x.E > out[n-1].E {
+				out[n-1].E = x.E
+			}
+			return
+		}
+		out = append(out, x)
+	}
+	for i < len(a) || j < len(b) {
+		if j >= len(b) || (i < len(a) && a[i].S <= b[j].S) {
+			push(a[i])
+			i++
+		} else {
+			push(b[j])
+			j++
+		}
+	}
+	return out
+}
+
+// Intersect returns a ∩ b.
+func Intersect(a, b Set) Set {
+	var out Set
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		s := max(a[i].S, b[j].S)
+		e := min(a[i].E, b[j].E)
+		if s < e {
+			out = append(out, Interval{s, e})
+		}
+		if a[i].E < b[j].E {
+			i++
+		} else {
+			j++
+		}
+	}
+	return out
+}
+
+// Subtract returns a − b.
+func Subtract(a, b Set) Set {
+	var out Set
+	j := 0
+	for _, x := range a {
+		s := x.S
+		for j < len(b) && b[j].E <= s {
+			j++
+		}
+		k := j
+		for k < len(b) && b[k].S < x.E {
+			if b[k].S > s {
+				out = append(out, Interval{s, b[k].S})
+			}
+			if b[k].E > s {
+				s = b[k].E
+			}
+			k++
+		}
+		if s < x.E {
+			out = append(out, Interval{s, x.E})
+		}
+	}
+	return out
+}
+
+// Clip returns s ∩ [lo, hi).
+func (s Set) Clip(lo, hi int64) Set {
+	return Intersect(s, Set{{lo, hi}})
+}
+
+// PiecesAtLeast returns the total length of the pieces of s that last at
+// least min.
+func (s Set) PiecesAtLeast(min int64) int64 {
+	var n int64
+	for _, x := range s {
+		if x.E-x.S >= min {
+			n += x.E - x.S
+		}
+	}
+	return n
+}
+
+// PiecesShorter returns the total length of the pieces of s shorter than max.
+func (s Set) PiecesShorter(max int64) int64 {
+	var n int64
+	for _, x := range s {
+		if x.E-x.S < max {
+			n += x.E - x.S
+		}
+	}
+	return n
+}

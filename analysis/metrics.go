@@ -1,0 +1,503 @@
+package analysis
+
+import (
+	"slices"
+	"time"
+
+	"github.com/overload-engine/overload/dataset"
+)
+
+// A weekCalc computes one person-week (SPEC §3–§5). Every set is a Set of
+// µs instants; every total is kept in µs until the row is filled, so the
+// invariants are checked exactly.
+type weekCalc struct {
+	cfg *Config
+	ix  *index
+	p   *dataset.Person
+	sc  *schedule
+	tr  *Explanation // nil unless explaining
+
+	ws, we int64 // local week [ws, we)
+	wsT    time.Time
+
+	days    []workDay
+	oooDate map[dateKey]bool
+	wh      Set
+
+	excluded map[string]int
+	included int
+	dropped  int
+}
+
+// totals are the µs quantities a row is made of.
+type totals struct {
+	scheduled, meeting, conflicting, email, chat, collab, multitask     int64
+	whCollab, ahCollab, whMeeting, ahMeeting, whEmail, ahEmail, weekend int64
+	available, uninterrupted, focus, fragmented, span, activeBlocks     int64
+	withMgr, withMgr11, smallShort, smallLong, largeShort, largeLong    int64
+	recurring, generated                                                int64
+	meetings, emailsSent, emailsReceived, chatsSent, chatsReceived      int32
+	oooDays, readsDropped                                               int32
+}
+
+func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
+	wsT, weT := c.sc.weekBounds(w)
+	c.wsT = wsT
+	c.ws, c.we = wsT.UnixMicro(), weT.UnixMicro()
+	var tot totals
+
+	c.workingHours(&tot)
+	ms, meetSet := c.meetings(&tot)
+
+	// Sends (SPEC §4, §8.3).
+	var emailSends, chatSends []Interval
+	var sendInstants []int64
+	for _, i := range c.ix.sentBy[c.p.PersonID] {
+		m := &c.ix.msgs[i]
+		d := minutes(c.cfg.EmailSendMinutes)
+		if m.Channel == dataset.ChannelChat {
+			d = minutes(c.cfg.ChatSendMinutes)
+		}
+		if m.at-d >= c.we {
+			break // sorted by sent_at: nothing later touches the week
+		}
+		inWeek := m.at >= c.ws && m.at < c.we
+		if m.IsAuto || !m.hasOther {
+			if inWeek {
+				c.traceSend(m, false, sendSkipReason(m))
+			}
+			continue
+		}
+		if m.at > c.ws {
+			block := Interval{max(m.at-d, c.ws), min(m.at, c.we)}
+			if m.Channel == dataset.ChannelChat {
+				chatSends = append(chatSends, block)
+			} else {
+				emailSends = append(emailSends, block)
+			}
+		}
+		switch {
+		case inWeek:
+			c.countSend(m, &tot, &sendInstants)
+		case m.at >= c.we:
+			c.traceSend(m, true, "block only: sent_at is in the next week")
+		}
+	}
+	emailSendSet, chatSendSet := NewSet(emailSends), NewSet(chatSends)
+	sendSet := Union(emailSendSet, chatSendSet)
+
+	// Reads (SPEC §4, §8.2).
+	emailReads, chatReads := c.reads(meetSet, &tot)
+	emailSet := Union(emailSendSet, emailReads)
+	chatSet := Union(chatSendSet, chatReads)
+
+	tot.meeting = meetSet.Len()
+	var sumM int64
+	for _, m := range ms {
+		sumM += m.clip.Len()
+	}
+	tot.conflicting = sumM - tot.meeting
+	tot.email = emailSet.Len()
+	tot.chat = chatSet.Len()
+	tot.multitask = Intersect(sendSet, meetSet).Len()
+
+	tot.whMeeting = Intersect(meetSet, c.wh).Len()
+	tot.ahMeeting = Subtract(meetSet, c.wh).Len()
+	tot.whEmail = Intersect(emailSet, c.wh).Len()
+	tot.ahEmail = Subtract(emailSet, c.wh).Len()
+
+	var collabSet Set
+	if c.cfg.CollaborationMode == CollabSum {
+		collabSet = Union(meetSet, emailSet)
+		tot.collab = tot.meeting + tot.email
+		tot.whCollab = tot.whMeeting + tot.whEmail
+		tot.ahCollab = tot.ahMeeting + tot.ahEmail
+		tot.weekend = c.weekendLen(meetSet) + c.weekendLen(emailSet)
+	} else {
+		collabSet = Union(meetSet, Union(emailSet, chatSet))
+		tot.collab = collabSet.Len()
+		tot.whCollab = Intersect(collabSet, c.wh).Len()
+		tot.ahCollab = Subtract(collabSet, c.wh).Len()
+		tot.weekend = c.weekendLen(collabSet)
+	}
+
+	free := Subtract(c.wh, meetSet)
+	quiet := Subtract(c.wh, collabSet)
+	tot.available = free.Len()
+	tot.uninterrupted = quiet.PiecesAtLeast(minutes(c.cfg.UninterruptedMinutes))
+	if c.cfg.FocusMeasure == FocusUninterrupted {
+		tot.focus = quiet.PiecesAtLeast(minutes(c.cfg.FocusMinutes))
+	} else {
+		tot.focus = free.PiecesAtLeast(minutes(c.cfg.FocusMinutes))
+	}
+	tot.fragmented = free.PiecesShorter(minutes(c.cfg.FragmentedMinutes))
+
+	provable := Union(meetSet, sendSet)
+	tot.span = c.span(provable)
+	tot.activeBlocks = c.activeBlocks(meetSet, sendInstants)
+
+	c.meetingBreakdowns(ms, &tot)
+
+	tot.readsDropped = int32(c.dropped)
+	row := c.row(w, &tot)
+	if c.tr != nil {
+		c.tr.fill(c, w, ms, meetSet, emailSet, chatSet, collabSet, free, quiet, tot)
+	}
+	return row, tot
+}
+
+func sendSkipReason(m *message) string {
+	if m.IsAuto {
+		return "auto-generated: not a send"
+	}
+	return "no recipient other than the sender: not a send"
+}
+
+func (c *weekCalc) countSend(m *message, tot *totals, instants *[]int64) {
+	if m.Channel == dataset.ChannelChat {
+		tot.chatsSent++
+	} else {
+		tot.emailsSent++
+	}
+	*instants = append(*instants, m.at)
+	c.traceSend(m, true, "")
+}
+
+// workingHours computes WH and the OOO days (SPEC §3, §8.4).
+func (c *weekCalc) workingHours(tot *totals) {
+	c.days = c.sc.workDays(c.wsT)
+	var ooo []Interval
+	for _, a := range c.ix.attByPerson[c.p.PersonID] {
+		ev := &c.ix.events[a.ev]
+		if ev.IsCancelled || a.response == dataset.ResponseDeclined {
+			continue
+		}
+		own := ev.Kind == dataset.KindOutOfOffice && (a.response == dataset.ResponseOrganizer || ev.OrganizerID == c.p.PersonID)
+		if own || a.showAs == dataset.ShowAsOOF {
+			ooo = append(ooo, Interval{ev.s, ev.e})
+		}
+	}
+	oooSet := NewSet(ooo)
+	c.oooDate = map[dateKey]bool{}
+	var wh []Interval
+	for i := range c.days {
+		d := &c.days[i]
+		covered := Intersect(Set{d.iv}, oooSet).Len()
+		if len(oooSet) > 0 && 2*covered >= d.iv.Len() {
+			d.ooo = true
+			c.oooDate[keyOf(d.date)] = true
+			if !d.date.Before(c.wsT) {
+				tot.oooDays++
+			}
+			continue
+		}
+		wh = append(wh, d.iv)
+	}
+	c.wh = NewSet(wh).Clip(c.ws, c.we)
+	tot.scheduled = c.wh.Len()
+}
+
+// A meetingRow is an included meeting: the attendance row and its interval
+// clipped to the week.
+type meetingRow struct {
+	attendance
+	ev   *event
+	clip Interval
+}
+
+// meetings applies the rules of SPEC §4 to every attendance row of the person
+// that overlaps the week.
+func (c *weekCalc) meetings(tot *totals) ([]meetingRow, Set) {
+	var ms []meetingRow
+	var ivs []Interval
+	maxLen := int64(c.cfg.MaxMeetingHours * float64(usPerHour))
+	for _, a := range c.ix.attByPerson[c.p.PersonID] {
+		ev := &c.ix.events[a.ev]
+		if ev.s >= c.we {
+			break // sorted by start
+		}
+		// Overlaps the week, or is an empty event starting in it (rule 2).
+		if ev.e <= c.ws && !(ev.s >= c.ws && ev.e <= ev.s) {
+			continue
+		}
+		rule := c.rule(a, ev, maxLen)
+		if rule != "" {
+			c.excluded[rule]++
+			c.traceMeeting(a, ev, rule, Interval{})
+			continue
+		}
+		clip := Interval{max(ev.s, c.ws), min(ev.e, c.we)}
+		ms = append(ms, meetingRow{attendance: a, ev: ev, clip: clip})
+		ivs = append(ivs, clip)
+		c.included++
+		if ev.s >= c.ws {
+			tot.meetings++
+		}
+		c.traceMeeting(a, ev, "", clip)
+	}
+	return ms, NewSet(ivs)
+}
+
+func (c *weekCalc) rule(a attendance, ev *event, maxLen int64) string {
+	switch {
+	case ev.IsCancelled:
+		return RuleCancelled
+	case ev.Kind != dataset.KindMeeting:
+		return RuleNotMeeting
+	case ev.IsAllDay:
+		return RuleAllDay
+	case ev.e-ev.s <= 0 || ev.e-ev.s > maxLen:
+		return RuleLength
+	case ev.AttendeesNotDeclined < 2:
+		return RuleAlone
+	}
+	switch a.response {
+	case dataset.ResponseOrganizer, dataset.ResponseAccepted:
+	case dataset.ResponseTentative:
+		if !c.cfg.CountTentative {
+			return RuleResponse
+		}
+	default:
+		return RuleResponse
+	}
+	if a.showAs == dataset.ShowAsFree {
+		return RuleShowAsFree
+	}
+	if c.oooDate[c.sc.localDate(ev.s)] {
+		return RuleOOODay
+	}
+	return ""
+}
+
+// reads places received messages on the FIFO read queue (SPEC §8.2) and
+// returns the placed email and chat read time.
+func (c *weekCalc) reads(meetSet Set, tot *totals) (email, chat Set) {
+	free := Subtract(c.wh, meetSet)
+	var cursor int64 = c.ws
+	var emailIvs, chatIvs []Interval
+	pos := 0 // first free piece that may hold the next start
+	for _, i := range c.ix.receivedBy[c.p.PersonID] {
+		m := &c.ix.msgs[i]
+		if m.at < c.ws || m.IsAuto {
+			continue
+		}
+		if m.at >= c.we {
+			break
+		}
+		d := minutes(c.cfg.EmailReadMinutes)
+		if m.Channel == dataset.ChannelChat {
+			d = minutes(c.cfg.ChatReadMinutes)
+			tot.chatsReceived++
+		} else {
+			tot.emailsReceived++
+		}
+		if d <= 0 {
+			continue
+		}
+		start := max(m.at, cursor)
+		for pos < len(free) && free[pos].E <= start {
+			pos++
+		}
+		// Walk the free pieces from start until d is consumed.
+		need := d
+		var pieces []Interval
+		t := start
+		for k := pos; k < len(free) && need > 0; k++ {
+			s := max(free[k].S, t)
+			n := min(free[k].E-s, need)
+			pieces = append(pieces, Interval{s, s + n})
+			need -= n
+			t = s + n
+		}
+		if need > 0 {
+			c.dropped++
+			c.traceRead(m, nil)
+			continue
+		}
+		cursor = t
+		if m.Channel == dataset.ChannelChat {
+			chatIvs = append(chatIvs, pieces...)
+		} else {
+			emailIvs = append(emailIvs, pieces...)
+		}
+		c.traceRead(m, pieces)
+	}
+	return NewSet(emailIvs), NewSet(chatIvs)
+}
+
+// weekendLen returns the part of s on local Saturdays and Sundays.
+func (c *weekCalc) weekendLen(s Set) int64 {
+	var n int64
+	y, mo, d := c.wsT.Date()
+	for i := 0; i < 7; i++ {
+		ds := time.Date(y, mo, d+i, 0, 0, 0, 0, c.sc.loc)
+		if wd := ds.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			continue
+		}
+		de := time.Date(y, mo, d+i+1, 0, 0, 0, 0, c.sc.loc)
+		n += s.Clip(ds.UnixMicro(), de.UnixMicro()).Len()
+	}
+	return n
+}
+
+// span is Collaboration_span: per local day, first to last provable activity.
+func (c *weekCalc) span(provable Set) int64 {
+	var n int64
+	y, mo, d := c.wsT.Date()
+	for i := 0; i < 7; i++ {
+		ds := time.Date(y, mo, d+i, 0, 0, 0, 0, c.sc.loc).UnixMicro()
+		de := time.Date(y, mo, d+i+1, 0, 0, 0, 0, c.sc.loc).UnixMicro()
+		day := provable.Clip(ds, de)
+		if len(day) > 0 {
+			n += day[len(day)-1].E - day[0].S
+		}
+	}
+	return n
+}
+
+// activeBlocks counts the local half-hours holding meeting time or a sent_at.
+func (c *weekCalc) activeBlocks(meetSet Set, sendInstants []int64) int64 {
+	var blocks []int64
+	for _, iv := range meetSet {
+		for t := iv.S; t < iv.E; {
+			b := c.sc.halfHourStart(t)
+			blocks = append(blocks, b)
+			next := c.sc.halfHourStart(b + halfHourSecs*usPerSec)
+			if next <= t {
+				next = t + usPerMin
+			}
+			t = next
+		}
+	}
+	for _, at := range sendInstants {
+		if at >= c.ws && at < c.we {
+			blocks = append(blocks, c.sc.halfHourStart(at))
+		}
+	}
+	slices.Sort(blocks)
+	return int64(len(slices.Compact(blocks)))
+}
+
+// meetingBreakdowns fills the manager, size × length, recurring and
+// generated-workload metrics.
+func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
+	mgr := c.p.ManagerID
+	short := minutes(c.cfg.ShortMeetingMaxMinutes)
+	var withMgr, withMgr11, ss, sl, ls, ll, rec []Interval
+	for _, m := range ms {
+		ev := m.ev
+		if mgr != "" && c.managerAttends(m.ev, mgr) {
+			withMgr = append(withMgr, m.clip)
+			if ev.Invitees == 2 {
+				withMgr11 = append(withMgr11, m.clip)
+			}
+		}
+		small := ev.Invitees <= c.cfg.SmallMeetingMaxInvitees
+		isShort := ev.e-ev.s <= short
+		switch {
+		case small && isShort:
+			ss = append(ss, m.clip)
+		case small:
+			sl = append(sl, m.clip)
+		case isShort:
+			ls = append(ls, m.clip)
+		default:
+			ll = append(ll, m.clip)
+		}
+		if ev.IsRecurring {
+			rec = append(rec, m.clip)
+		}
+		if m.response == dataset.ResponseOrganizer || ev.OrganizerID == c.p.PersonID {
+			others := int64(ev.AttendeesNotDeclined) - 1
+			if others > 0 {
+				tot.generated += m.clip.Len() * others
+			}
+		}
+	}
+	tot.withMgr = NewSet(withMgr).Len()
+	tot.withMgr11 = NewSet(withMgr11).Len()
+	tot.smallShort = NewSet(ss).Len()
+	tot.smallLong = NewSet(sl).Len()
+	tot.largeShort = NewSet(ls).Len()
+	tot.largeLong = NewSet(ll).Len()
+	tot.recurring = NewSet(rec).Len()
+}
+
+func (c *weekCalc) managerAttends(ev *event, mgr string) bool {
+	for _, a := range c.ix.attByEvent[c.ix.eventOf[ev.EventID]] {
+		if a.person == mgr && (a.response == dataset.ResponseAccepted || a.response == dataset.ResponseOrganizer) {
+			return true
+		}
+	}
+	return false
+}
+
+// row converts the totals to a person_week row.
+func (c *weekCalc) row(w dataset.Week, t *totals) dataset.PersonWeek {
+	y, m, d := c.wsT.Date()
+	r := dataset.PersonWeek{
+		PersonID:            c.p.PersonID,
+		MetricDate:          time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
+		Week:                w.String(),
+		Organization:        c.p.Organization,
+		FunctionType:        c.p.FunctionType,
+		LevelDesignation:    c.p.LevelDesignation,
+		SupervisorIndicator: c.ix.supervisorIndicator(c.p.PersonID),
+		ManagerID:           c.p.ManagerID,
+		TimeZone:            c.sc.zone,
+
+		ScheduledWorkingHours: hours(t.scheduled),
+		OOODays:               t.oooDays,
+
+		MeetingHours:            hours(t.meeting),
+		Meetings:                t.meetings,
+		ConflictingMeetingHours: hours(t.conflicting),
+		EmailHours:              hours(t.email),
+		EmailsSent:              t.emailsSent,
+		EmailsReceived:          t.emailsReceived,
+		ChatHours:               hours(t.chat),
+		ChatsSent:               t.chatsSent,
+		ChatsReceived:           t.chatsReceived,
+		ReadsDropped:            t.readsDropped,
+
+		CollaborationHours:             hours(t.collab),
+		MultitaskingHours:              hours(t.multitask),
+		WorkingHoursCollaborationHours: hours(t.whCollab),
+		AfterHoursCollaborationHours:   hours(t.ahCollab),
+		WorkingHoursMeetingHours:       hours(t.whMeeting),
+		AfterHoursMeetingHours:         hours(t.ahMeeting),
+		WorkingHoursEmailHours:         hours(t.whEmail),
+		AfterHoursEmailHours:           hours(t.ahEmail),
+		WeekendCollaborationHours:      hours(t.weekend),
+
+		AvailableToFocusHours: hours(t.available),
+		UninterruptedHours:    hours(t.uninterrupted),
+		FocusHours:            hours(t.focus),
+		FragmentedHours:       hours(t.fragmented),
+		CollaborationSpan:     hours(t.span),
+		ActiveConnectedHours:  0.5 * float64(t.activeBlocks),
+
+		MeetingHoursWithManager:       hours(t.withMgr),
+		MeetingHoursWithManager1On1:   hours(t.withMgr11),
+		SmallAndShortMeetingHours:     hours(t.smallShort),
+		SmallAndLongMeetingHours:      hours(t.smallLong),
+		LargeAndShortMeetingHours:     hours(t.largeShort),
+		LargeAndLongMeetingHours:      hours(t.largeLong),
+		RecurringMeetingHours:         hours(t.recurring),
+		GeneratedWorkloadMeetingHours: hours(t.generated),
+	}
+	if t.scheduled > 0 {
+		r.HasShares = true
+		r.CollaborationShare = float64(t.collab) / float64(t.scheduled)
+		r.CreationShare = float64(t.scheduled-t.whCollab) / float64(t.scheduled)
+		switch {
+		case r.CollaborationShare >= c.cfg.OverloadedShare:
+			r.OverloadBand = dataset.BandOverloaded
+		case r.CollaborationShare >= c.cfg.AboveTypicalShare:
+			r.OverloadBand = dataset.BandAboveTypical
+		default:
+			r.OverloadBand = dataset.BandWithin
+		}
+	}
+	return r
+}

@@ -1,0 +1,162 @@
+package analysis
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/overload-engine/overload/dataset"
+)
+
+// A schedule is one person's resolved time zone and working-hour settings
+// (SPEC §3, §8.10).
+type schedule struct {
+	loc       *time.Location
+	zone      string
+	startMin  int // minutes after local midnight
+	endMin    int
+	days      [7]bool // by time.Weekday
+	weekStart time.Weekday
+}
+
+var zoneCache sync.Map // zone name → *time.Location
+
+func loadZone(name string) (*time.Location, error) {
+	if v, ok := zoneCache.Load(name); ok {
+		return v.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zoneCache.Store(name, loc)
+	return loc, nil
+}
+
+// newSchedule resolves p's settings, falling back to cfg's defaults for
+// empty fields. An unknown zone or a malformed field is an error naming p.
+func newSchedule(p *dataset.Person, cfg *Config) (*schedule, error) {
+	s := &schedule{}
+	var err error
+	if s.weekStart, err = cfg.weekStart(); err != nil {
+		return nil, err
+	}
+	s.zone = p.TimeZone
+	if s.zone == "" {
+		s.zone = cfg.DefaultTimeZone
+	}
+	if s.zone == "" {
+		s.zone = "UTC"
+	}
+	if s.loc, err = loadZone(s.zone); err != nil {
+		return nil, fmt.Errorf("person %s: time_zone %q is not a known IANA zone", p.PersonID, p.TimeZone)
+	}
+	start, end, days := p.WorkStart, p.WorkEnd, p.WorkDays
+	if start == "" {
+		start = cfg.DefaultWorkStart
+	}
+	if end == "" {
+		end = cfg.DefaultWorkEnd
+	}
+	if days == "" {
+		days = cfg.DefaultWorkDays
+	}
+	if s.startMin, err = parseClock(start); err != nil {
+		return nil, fmt.Errorf("person %s: work_start: %w", p.PersonID, err)
+	}
+	if s.endMin, err = parseClock(end); err != nil {
+		return nil, fmt.Errorf("person %s: work_end: %w", p.PersonID, err)
+	}
+	if s.days, err = parseWorkDays(days); err != nil {
+		return nil, fmt.Errorf("person %s: work_days: %w", p.PersonID, err)
+	}
+	return s, nil
+}
+
+// weekBounds returns the local start of w (Monday 00:00, or the Sunday
+// before for Sunday weeks) and the start of the next week, as instants.
+func (s *schedule) weekBounds(w dataset.Week) (start, end time.Time) {
+	m := w.Monday()
+	d := m.Day()
+	if s.weekStart == time.Sunday {
+		d--
+	}
+	start = time.Date(m.Year(), m.Month(), d, 0, 0, 0, 0, s.loc)
+	end = time.Date(m.Year(), m.Month(), d+7, 0, 0, 0, 0, s.loc)
+	return start, end
+}
+
+// A workDay is one local day's working interval (unclipped).
+type workDay struct {
+	date time.Time // local midnight
+	iv   Interval
+	ooo  bool
+}
+
+// workDays returns the working intervals of the local days from the day
+// before weekStart (an overnight shift can spill into the week) to the last
+// day of the week.
+func (s *schedule) workDays(weekStart time.Time) []workDay {
+	var out []workDay
+	y, m, d := weekStart.Date()
+	for i := -1; i < 7; i++ {
+		date := time.Date(y, m, d+i, 0, 0, 0, 0, s.loc)
+		if !s.days[date.Weekday()] {
+			continue
+		}
+		st := time.Date(y, m, d+i, 0, s.startMin, 0, 0, s.loc)
+		endDay := d + i
+		if s.endMin <= s.startMin {
+			endDay++ // overnight shift: ends the next day, belongs to this one
+		}
+		en := time.Date(y, m, endDay, 0, s.endMin, 0, 0, s.loc)
+		out = append(out, workDay{date: date, iv: Interval{st.UnixMicro(), en.UnixMicro()}})
+	}
+	return out
+}
+
+// localDate returns the local calendar date of instant us as a comparable key.
+func (s *schedule) localDate(us int64) dateKey {
+	y, m, d := time.UnixMicro(us).In(s.loc).Date()
+	return dateKey{y, m, d}
+}
+
+type dateKey struct {
+	y int
+	m time.Month
+	d int
+}
+
+func keyOf(t time.Time) dateKey {
+	y, m, d := t.Date()
+	return dateKey{y, m, d}
+}
+
+const (
+	usPerSec     = int64(time.Second / time.Microsecond)
+	usPerMin     = 60 * usPerSec
+	usPerHour    = 60 * usPerMin
+	halfHourSecs = 1800
+)
+
+// halfHourStart returns the real instant (µs) at which the local :00/:30
+// half-hour holding us begins (SPEC §8.12).
+func (s *schedule) halfHourStart(us int64) int64 {
+	t := time.UnixMicro(us).In(s.loc)
+	_, off := t.Zone()
+	sec := floorDiv(us, usPerSec)
+	k := floorDiv(sec+int64(off), halfHourSecs)
+	return (k*halfHourSecs - int64(off)) * usPerSec
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func minutes(m float64) int64 { return int64(m*float64(usPerMin) + 0.5) }
+
+func hours(us int64) float64 { return float64(us) / float64(usPerHour) }
