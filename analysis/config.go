@@ -123,10 +123,10 @@ func Preset(name string) (Config, error) {
 	return c, nil
 }
 
-// LoadConfig reads a YAML file of Config fields. The file's `preset` (default
-// "default") is applied first, then the fields the file sets. Unknown fields
-// are errors. The result is validated.
-func LoadConfig(path string) (Config, error) {
+// LoadConfig reads a YAML file of Config fields. The file's `preset` (else
+// basePreset, else "default") is applied first, then the fields the file
+// sets. Unknown fields are errors. The result is validated.
+func LoadConfig(path, basePreset string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Config{}, fmt.Errorf("read config: %w", err)
@@ -136,6 +136,9 @@ func LoadConfig(path string) (Config, error) {
 	}
 	if err := yaml.Unmarshal(data, &head); err != nil {
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	if head.Preset == "" {
+		head.Preset = basePreset
 	}
 	c, err := Preset(head.Preset)
 	if err != nil {

@@ -1,0 +1,28 @@
+// Command overload measures collaborative overload from calendar and email
+// metadata. Run `overload --help` for the commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := &Env{
+		Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now, Getenv: os.Getenv,
+		Logger:     slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		HTTPClient: http.DefaultClient,
+	}
+	if err := newRootCmd(env).ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "overload:", err)
+		os.Exit(exitCode(ctx, err))
+	}
+}
