@@ -1,0 +1,64 @@
+package dataset
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// benchTables returns n events in 2026-W47 with 4 attendance rows each and
+// 2n messages, over 1,000 people.
+func benchTables(n int) *Tables {
+	t := &Tables{}
+	person := func(i int) string { return fmt.Sprintf("person-%04d", i%1000) }
+	for i := range n {
+		start := w47.Add(time.Duration(i%(5*24*60)) * time.Minute)
+		e := Event{EventID: fmt.Sprintf("ev-%08d", i), Start: start, End: start.Add(30 * time.Minute),
+			OrganizerID: person(i), Invitees: 4, AttendeesNotDeclined: 4, Kind: KindMeeting, Source: "bench"}
+		t.Events = append(t.Events, e)
+		for j := range 4 {
+			t.Attendance = append(t.Attendance, Attendance{PersonID: person(i + j*7), EventID: e.EventID,
+				Response: ResponseAccepted, ShowAs: ShowAsBusy})
+		}
+	}
+	for i := range 2 * n {
+		t.Messages = append(t.Messages, Message{MessageID: fmt.Sprintf("<%d@bench>", i), Channel: ChannelEmail,
+			SenderID: person(i), SentAt: w47.Add(time.Duration(i) * time.Second),
+			RecipientIDs: []string{person(i + 1), person(i + 2)}, NTo: 2, Source: "bench"})
+	}
+	return t
+}
+
+// BenchmarkWriteRead writes and reads back a one-week dataset and reports
+// rows per second over all tables.
+func BenchmarkWriteRead(b *testing.B) {
+	const n = 100_000
+	in := benchTables(n)
+	rows := float64(len(in.Events) + len(in.Attendance) + len(in.Messages))
+	mem := memory.NewGoAllocator()
+	ctx := context.Background()
+	b.Run("write", func(b *testing.B) {
+		root := b.TempDir()
+		for b.Loop() {
+			if err := writeTables(ctx, root, in, WriteOptions{}, mem); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(rows*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("read", func(b *testing.B) {
+		root := b.TempDir()
+		if err := writeTables(ctx, root, in, WriteOptions{}, mem); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := readTables(ctx, root, nil, mem); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(rows*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+}

@@ -1,0 +1,193 @@
+package dataset
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+const (
+	// rowGroupRows is the largest row group the store writes.
+	rowGroupRows = 1 << 20
+	// fileRows is the largest file the store writes; bigger partitions
+	// are split into part-<shard>-<n> files with n = 0, 1, ….
+	fileRows = 8 * rowGroupRows
+	// readBatchRows is the record batch size used when reading.
+	readBatchRows = 1 << 17
+)
+
+// writerProps returns the Parquet writer properties for a table: zstd,
+// row groups of at most rowGroupRows, dictionary encoding for strings but
+// not for timestamps, dates and hours.
+//
+// Timestamps are PLAIN, not DELTA_BINARY_PACKED: arrow-go v18.8.0's delta
+// decoder never frees a 64-byte buffer per block (deltaBitPackDecoder.
+// initBlock), which memory.CheckedAllocator reports as a leak.
+func writerProps(sc *arrow.Schema, mem memory.Allocator) *parquet.WriterProperties {
+	opts := []parquet.WriterProperty{
+		parquet.WithAllocator(mem),
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithMaxRowGroupLength(rowGroupRows),
+		parquet.WithDictionaryDefault(true),
+		parquet.WithCreatedBy("overload dataset format " + FormatVersion),
+	}
+	for _, f := range sc.Fields() {
+		switch f.Type.ID() {
+		case arrow.TIMESTAMP, arrow.DATE32, arrow.FLOAT64:
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, false))
+		}
+	}
+	return parquet.NewWriterProperties(opts...)
+}
+
+// writeFile writes rows, already sorted, to path atomically: it writes a
+// hidden temporary file in the same directory, fsyncs it and renames it
+// over path. On error the temporary file is removed and path is untouched.
+func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, mem memory.Allocator) (err error) {
+	dir, name := filepath.Split(path)
+	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	fw, err := pqarrow.NewFileWriter(t.schema, bw, writerProps(t.schema, mem),
+		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	for lo := 0; lo < len(rows); lo += rowGroupRows {
+		if err := ctx.Err(); err != nil {
+			fw.Close()
+			return err
+		}
+		rec := t.record(mem, rows[lo:min(lo+rowGroupRows, len(rows))])
+		err := fw.Write(rec)
+		rec.Release()
+		if err != nil {
+			fw.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	if err := fw.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write %s: sync: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// readFile reads the rows of t from the Parquet file at path, decoding only
+// the columns t knows. Every error names path.
+func readFile[T any](ctx context.Context, path string, t *table[T], mem memory.Allocator) ([]T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	pr, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(mem)))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: not a readable Parquet file: %w", path, err)
+	}
+	defer pr.Close()
+	if v := pr.MetaData().KeyValueMetadata().FindValue(formatVersionKey); v != nil && *v != FormatVersion {
+		return nil, fmt.Errorf("read %s: unsupported %s %q (want %s)", path, formatVersionKey, *v, FormatVersion)
+	}
+	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: readBatchRows}, mem)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	leaves, err := t.leaves(fr.Manifest)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if pr.NumRows() == 0 {
+		return nil, nil
+	}
+	rr, err := fr.GetRecordReader(ctx, leaves, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer rr.Release()
+	out := make([]T, 0, pr.NumRows())
+	for rr.Next() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rows, err := t.fromRecord(rr.RecordBatch())
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		out = append(out, rows...)
+	}
+	if err := rr.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return out, nil
+}
+
+// leaves returns the Parquet leaf-column indices of the top-level fields
+// of m that t reads, or an error naming the first required column m lacks.
+func (t *table[T]) leaves(m *pqarrow.SchemaManifest) ([]int, error) {
+	byName := make(map[string]*pqarrow.SchemaField, len(m.Fields))
+	for i := range m.Fields {
+		sf := &m.Fields[i]
+		if sf.Field == nil {
+			continue
+		}
+		if _, dup := byName[sf.Field.Name]; !dup {
+			byName[sf.Field.Name] = sf
+		}
+	}
+	var leaves []int
+	for _, c := range t.cols {
+		sf, ok := byName[c.field.Name]
+		if !ok {
+			if c.required() {
+				return nil, fmt.Errorf("%s: missing required column %q", t.name, c.field.Name)
+			}
+			continue
+		}
+		leaves = appendLeaves(leaves, sf)
+	}
+	if len(leaves) == 0 {
+		return nil, errors.New(t.name + ": no known columns")
+	}
+	return leaves, nil
+}
+
+func appendLeaves(dst []int, sf *pqarrow.SchemaField) []int {
+	if sf.IsLeaf() {
+		return append(dst, sf.ColIndex)
+	}
+	for i := range sf.Children {
+		dst = appendLeaves(dst, &sf.Children[i])
+	}
+	return dst
+}

@@ -1,0 +1,211 @@
+package dataset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// successMarker is the file written into a partition directory after each
+// successful write to it.
+const successMarker = "_SUCCESS"
+
+// partitionDir returns <root>/<table>/week=YYYY-Www.
+func partitionDir(root, table string, w Week) string {
+	return filepath.Join(root, table, "week="+w.String())
+}
+
+// partName returns the name of file n of shard: part-<shard>-<n>.parquet.
+func partName(shard string, n int) string {
+	return fmt.Sprintf("part-%s-%05d.parquet", shard, n)
+}
+
+// isShardPart reports whether name is a part file of shard, whatever its n.
+func isShardPart(name, shard string) bool {
+	rest, ok := strings.CutPrefix(name, "part-"+shard+"-")
+	if !ok {
+		return false
+	}
+	n, ok := strings.CutSuffix(rest, ".parquet")
+	return ok && n != "" && strings.Trim(n, "0123456789") == ""
+}
+
+// validShard reports whether s can name a shard in part file names.
+func validShard(s string) bool {
+	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == ""
+}
+
+// hidden reports whether a file or directory name is one readers skip:
+// markers (_SUCCESS, _metadata) and temporary or hidden files.
+func hidden(name string) bool {
+	return strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".")
+}
+
+// ListWeeks returns the week partitions present in <root>/<table>, sorted.
+// A missing table directory has none. Entries that are not week=
+// directories are ignored; a week= directory whose value is not a week is
+// an error.
+func ListWeeks(root, table string) ([]Week, error) {
+	dir := filepath.Join(root, table)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list weeks: %w", err)
+	}
+	var weeks []Week
+	for _, e := range entries {
+		v, ok := strings.CutPrefix(e.Name(), "week=")
+		if !ok || !e.IsDir() {
+			continue
+		}
+		w, err := ParseWeek(v)
+		if err != nil {
+			return nil, fmt.Errorf("list weeks %s: partition %s: %w", dir, e.Name(), err)
+		}
+		weeks = append(weeks, w)
+	}
+	slices.SortFunc(weeks, compareWeeks)
+	return slices.Compact(weeks), nil
+}
+
+func compareWeeks(a, b Week) int {
+	switch {
+	case a.Before(b):
+		return -1
+	case b.Before(a):
+		return 1
+	}
+	return 0
+}
+
+// partitionFiles returns the data files under dir, at any depth (nested
+// Hive partitions are allowed), sorted, skipping hidden names.
+func partitionFiles(dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path == dir {
+			return nil
+		}
+		if hidden(d.Name()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	return files, nil
+}
+
+// readPartitions reads every data file of the given week partitions of t.
+func readPartitions[T any](ctx context.Context, root string, t *table[T], weeks []Week, mem memory.Allocator) ([]T, error) {
+	var out []T
+	for _, w := range weeks {
+		files, err := partitionFiles(partitionDir(root, t.name, w))
+		if err != nil {
+			return nil, err
+		}
+		for _, path := range files {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			rows, err := readFile(ctx, path, t, mem)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rows...)
+		}
+	}
+	return out, nil
+}
+
+// writePartition replaces shard's files in the partition of t for week w
+// with rows (already sorted): it writes part-<shard>-<n>.parquet files
+// atomically, removes the shard's other part files there, syncs the
+// directory and then writes the _SUCCESS marker.
+func writePartition[T any](ctx context.Context, root string, t *table[T], w Week, shard string, rows []T, mem memory.Allocator) error {
+	dir := partitionDir(root, t.name, w)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", t.name, err)
+	}
+	keep := map[string]bool{}
+	for n, lo := 0, 0; lo < len(rows); n, lo = n+1, lo+fileRows {
+		name := partName(shard, n)
+		if err := writeFile(ctx, filepath.Join(dir, name), t, rows[lo:min(lo+fileRows, len(rows))], mem); err != nil {
+			return err
+		}
+		keep[name] = true
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", t.name, err)
+	}
+	for _, e := range entries {
+		if isShardPart(e.Name(), shard) && !keep[e.Name()] {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("write %s: remove stale part: %w", t.name, err)
+			}
+		}
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("write %s: %w", t.name, err)
+	}
+	if err := writeMarker(dir); err != nil {
+		return fmt.Errorf("write %s: %w", t.name, err)
+	}
+	return nil
+}
+
+// writeMarker atomically writes an empty _SUCCESS file in dir.
+func writeMarker(dir string) error {
+	f, err := os.CreateTemp(dir, "."+successMarker+".tmp-*")
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, successMarker))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write marker: %w", err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir fsyncs a directory so that renames and removals in it are durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
