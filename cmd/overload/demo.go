@@ -88,7 +88,7 @@ func runDemo(ctx context.Context, env *Env, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
-	ps, err := ingest.NewPseudonymizer(synthetic.DefaultKey)
+	ps, err := ingest.NewPseudonymizer([]byte(synthetic.DefaultKey))
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,10 @@ func runDemo(ctx context.Context, env *Env, opts demoOptions) error {
 	pr.done("done")
 
 	writeAnalysisSummary(env, res, cfg)
-	sample := org.SampleEmail()
+	sample := "someone@example.com"
+	if users := org.People(); len(users) > 1 {
+		sample = users[len(users)/2].Email
+	}
 	fmt.Fprintf(env.Stdout, `
 Where everything is:
   %-34s open this first: the org summary against the 57%% / 43%% / 85%% figures

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/overload-engine/overload/dataset"
+)
+
+// runCLI runs the command line args with a fixed clock and returns stdout,
+// stderr and the error.
+func runCLI(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
+		Now: func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) }}
+	cmd := newRootCmd(env)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), errb.String(), err
+}
+
+func TestDemoAnalyzeExplain(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runCLI(t, "demo", "--people", "60", "--weeks", "2", "--out", dir)
+	if err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	for _, f := range []string{"summary.html", "person_week.csv", "demo.key", "dataset/people", "dataset/events",
+		"dataset/attendance", "dataset/messages", "person_week/week=2026-W47"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("demo did not write %s: %v", f, err)
+		}
+	}
+	if !strings.Contains(out, "summary.html") || !strings.Contains(out, "open this first") {
+		t.Errorf("demo output does not say what to open first:\n%s", out)
+	}
+	// The demo's weeks are the two before the clock's week (2026-W48): W46 and W47.
+	if !strings.Contains(out, "2026-W46, 2026-W47") {
+		t.Errorf("demo output does not name weeks 2026-W46, 2026-W47:\n%s", out)
+	}
+
+	// analyze on the demo's dataset reproduces the demo's person_week exactly.
+	out2 := t.TempDir()
+	if _, _, err := runCLI(t, "analyze", "--data", filepath.Join(dir, "dataset"), "--out", out2, "--weeks", "2026-W46..2026-W47"); err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+	ctx := context.Background()
+	want, err := dataset.ReadPersonWeek(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := dataset.ReadPersonWeek(ctx, out2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 120 {
+		t.Errorf("demo wrote %d person-weeks, want 60 people × 2 weeks = 120", len(want))
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("analyze differs from demo (-demo +analyze):\n%s", d)
+	}
+
+	// explain by person_id and by email.
+	id := want[0].PersonID
+	ex, _, err := runCLI(t, "explain", "--data", filepath.Join(dir, "dataset"), "--person", id, "--week", "2026-W46")
+	if err != nil {
+		t.Fatalf("explain: %v", err)
+	}
+	for _, s := range []string{"Person " + id, "Working days", "How each metric was reached", "Collaboration_hours"} {
+		if !strings.Contains(ex, s) {
+			t.Errorf("explain output lacks %q:\n%s", s, ex)
+		}
+	}
+	i := strings.Index(out, "--person ")
+	email := strings.Fields(out[i+len("--person "):])[0]
+	ex2, _, err := runCLI(t, "explain", "--data", filepath.Join(dir, "dataset"), "--key-file", filepath.Join(dir, "demo.key"),
+		"--person", email, "--week", "2026-W46")
+	if err != nil || !strings.Contains(ex2, "How each metric was reached") {
+		t.Errorf("explain by email %s: %v\n%s", email, err, ex2)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	empty := t.TempDir()
+	tests := []struct {
+		name  string
+		args  []string
+		usage bool
+		want  string
+	}{
+		{"missing flags", []string{"analyze"}, true, "--data and --out are required"},
+		{"bad week", []string{"analyze", "--data", empty, "--out", empty, "--weeks", "2026-W60"}, true, "2026-W60"},
+		{"bad preset", []string{"analyze", "--data", empty, "--out", empty, "--preset", "fancy"}, true, "fancy"},
+		{"not a dataset", []string{"analyze", "--data", empty, "--out", t.TempDir()}, false, empty},
+		{"unknown flag", []string{"demo", "--peple", "3"}, true, "--peple"},
+		{"email without key", []string{"explain", "--data", empty, "--person", "a@b.c", "--week", "2026-W10"}, true, "--key-file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCLI(t, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tt.want)
+			}
+			var ue *usageError
+			if errors.As(err, &ue) != tt.usage {
+				t.Errorf("usage error = %v, want %v", !tt.usage, tt.usage)
+			}
+		})
+	}
+}
