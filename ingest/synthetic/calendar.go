@@ -3,6 +3,7 @@ package synthetic
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -340,12 +341,12 @@ func (g *gen) genWorkingLocation(rng *rand.Rand, wi int) {
 }
 
 // pickOthers returns n distinct people other than pi, mostly from pi's
-// department.
+// department, favouring people with a high meeting load.
 func (g *gen) pickOthers(rng *rand.Rand, pi, n int) []int {
 	seen := map[int]bool{pi: true}
 	var out []int
 	for tries := 0; len(out) < n && tries < 20*n; tries++ {
-		c := rng.IntN(len(g.people))
+		c := g.byLoad(rng)
 		if rng.IntN(10) < 6 {
 			if same := g.sameDept(rng, pi); same >= 0 {
 				c = same
@@ -357,6 +358,32 @@ func (g *gen) pickOthers(rng *rand.Rand, pi, n int) []int {
 		}
 	}
 	return out
+}
+
+// meetingLoad is how strongly a person attracts ad-hoc meetings: managers
+// about three times an individual contributor, whose load is skewed (most
+// moderate, a few heavily booked), so the org spreads across the bands.
+func (g *gen) meetingLoad(pi int) float64 {
+	p := &g.people[pi]
+	load := p.activity * p.activity * p.activity // 0.22–2.7, skewed
+	if len(p.reports) > 0 {
+		load *= 3
+	}
+	return load
+}
+
+// byLoad picks a person with probability proportional to meetingLoad.
+func (g *gen) byLoad(rng *rand.Rand) int {
+	if g.loadCum == nil {
+		sum := 0.0
+		for i := range g.people {
+			sum += g.meetingLoad(i)
+			g.loadCum = append(g.loadCum, sum)
+		}
+	}
+	x := rng.Float64() * g.loadCum[len(g.loadCum)-1]
+	i, _ := slices.BinarySearch(g.loadCum, x)
+	return min(i, len(g.people)-1)
 }
 
 // sameDept returns a random person of pi's department, or -1.
@@ -374,8 +401,8 @@ func (g *gen) sameDept(rng *rand.Rand, pi int) int {
 // genAdHoc adds one-off meetings of 3–12 people in week wi, some with
 // external guests, rooms or online.
 func (g *gen) genAdHoc(rng *rand.Rand, wi int) {
-	for range g.cfg.People * 6 / 10 {
-		org := rng.IntN(len(g.people))
+	for range g.cfg.People * 2 {
+		org := g.byLoad(rng)
 		days := g.workDays(org, wi)
 		if len(days) == 0 {
 			continue

@@ -25,6 +25,7 @@ type gen struct {
 	nEvent   int
 	nMsg     int
 	canary   int
+	loadCum  []float64 // cumulative meeting load, for weighted picks
 }
 
 // span is a half-open interval of instants.
