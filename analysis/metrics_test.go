@@ -392,3 +392,74 @@ func TestSpanAndMultitasking(t *testing.T) {
 	want(t, r, map[string]float64{"Span": 5, "Multitask": 5 * min1, "Email": 10 * min1, "Collab": 1 + 5*min1,
 		"Active": 1.5}) // 10:00, 10:30, 14:30 (15:00 instant belongs to the 15:00 half-hour) → 10:00,10:30,15:00
 }
+
+func TestFragmentedAndBands(t *testing.T) {
+	o := newOrg(dataset.Person{PersonID: "ann"}, dataset.Person{PersonID: "bob"}, dataset.Person{PersonID: "cat"})
+	// ann: Monday 09:30–12:00 and 12:30–17:00 in meetings leaves 09:00–09:30 and 12:00–12:30 (fragmented).
+	o.meeting("Mon 09:30", "Mon 12:00", orgz("bob"), acc("ann"))
+	o.meeting("Mon 12:30", "Mon 17:00", orgz("bob"), acc("ann"))
+	// bob also meets cat all day Tuesday to Friday: 7 h + 4 × 8 h = 39 h of 40 → overloaded.
+	for _, d := range []string{"Tue", "Wed", "Thu", "Fri"} {
+		o.meeting(d+" 09:00", d+" 17:00", orgz("bob"), acc("cat"))
+	}
+	rows := o.run(t, preset(t, "default"))
+	want(t, rows["ann/2026-W10"], map[string]float64{"Meeting": 7, "Fragmented": 1, "Available": 33, "Focus": 32, "CollabShare": 7.0 / 40})
+	want(t, rows["bob/2026-W10"], map[string]float64{"Meeting": 39, "CollabShare": 39.0 / 40, "CreationShare": 1.0 / 40})
+	if b := rows["bob/2026-W10"].OverloadBand; b != dataset.BandOverloaded {
+		t.Errorf("bob's band = %q, want overloaded", b)
+	}
+	// cat: 32 h of 40 = 80% → above typical.
+	if b := rows["cat/2026-W10"].OverloadBand; b != dataset.BandAboveTypical {
+		t.Errorf("cat's band = %q, want above_typical", b)
+	}
+}
+
+func TestSupervisorIndicator(t *testing.T) {
+	o := newOrg(dataset.Person{PersonID: "ceo"}, dataset.Person{PersonID: "vp", ManagerID: "ceo"},
+		dataset.Person{PersonID: "ic", ManagerID: "vp"})
+	rows := o.run(t, preset(t, "default"))
+	for id, want := range map[string]string{"ceo": "Manager+", "vp": "Manager", "ic": "IC"} {
+		if got := rows[id+"/2026-W10"].SupervisorIndicator; got != want {
+			t.Errorf("%s: SupervisorIndicator = %q, want %q", id, got, want)
+		}
+	}
+}
+
+func TestReadsOverlapSendsAndChatReceived(t *testing.T) {
+	o := newOrg(dataset.Person{PersonID: "ann"}, dataset.Person{PersonID: "bob"})
+	o.message(dataset.ChannelEmail, "bob", "Mon 10:00", "ann") // ann reads it 10:00–10:01:30
+	o.message(dataset.ChannelEmail, "ann", "Mon 10:03", "bob") // ann's send block 09:58–10:03 overlaps the read
+	o.message(dataset.ChannelChat, "bob", "Mon 11:00", "ann")  // read 11:00–11:00:30
+	r := o.run(t, preset(t, "default"))["ann/2026-W10"]
+	want(t, r, map[string]float64{"Email": 5 * min1, "Chat": 0.5 * min1, "EmailsReceived": 1, "Collab": 5.5 * min1,
+		"Span": 5 * min1}) // reads are not provable activity
+	if r.ChatsReceived != 1 {
+		t.Errorf("ChatsReceived = %d, want 1", r.ChatsReceived)
+	}
+}
+
+func TestLongMeetingAcrossWeekBoundary(t *testing.T) {
+	o := newOrg(dataset.Person{PersonID: "ann"}, dataset.Person{PersonID: "bob"})
+	// 9 h in all, 4 h of it in W10: rule 2 uses the full length, so it is excluded in both weeks.
+	o.meeting("Sun- 19:00", "Mon 04:00", orgz("ann"), acc("bob"))
+	rows := o.run(t, preset(t, "default"), w10, w10.Add(-1))
+	want(t, rows["ann/2026-W10"], map[string]float64{"Meeting": 0})
+	want(t, rows["ann/2026-W09"], map[string]float64{"Meeting": 0})
+}
+
+func TestNonexistentLocalTime(t *testing.T) {
+	// Sunday 29 March 2026 in Berlin has no 02:00–03:00. A 02:30 start resolves as
+	// time.Date does (03:30 CEST), so the Sunday shift 02:30–10:00 lasts 6.5 h.
+	o := newOrg(dataset.Person{PersonID: "ann", TimeZone: "Europe/Berlin", WorkStart: "02:30", WorkEnd: "10:00", WorkDays: "Sun"})
+	r := o.run(t, preset(t, "default"), dataset.Week{Year: 2026, Num: 13})["ann/2026-W13"]
+	want(t, r, map[string]float64{"Scheduled": 6.5})
+}
+
+func TestPiecesJoinAcrossMidnight(t *testing.T) {
+	// A 24-hour schedule on Monday and Tuesday is one 48-hour piece: one focus block.
+	o := newOrg(dataset.Person{PersonID: "ann", WorkStart: "00:00", WorkEnd: "00:00", WorkDays: "Mon,Tue"}, dataset.Person{PersonID: "bob"})
+	o.meeting("Tue 23:00", "Wed 01:00", orgz("ann"), acc("bob"))
+	r := o.run(t, preset(t, "default"))["ann/2026-W10"]
+	want(t, r, map[string]float64{"Scheduled": 48, "WHMeeting": 1, "AHMeeting": 1, "Focus": 47, "Fragmented": 0,
+		"Span": 2}) // Tuesday 23:00–24:00 and Wednesday 00:00–01:00: the span is clipped per day
+}
