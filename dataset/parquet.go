@@ -105,7 +105,16 @@ func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, m
 
 // readFile reads the rows of t from the Parquet file at path, decoding only
 // the columns t knows. Every error names path.
-func readFile[T any](ctx context.Context, path string, t *table[T], mem memory.Allocator) ([]T, error) {
+//
+// arrow-go's Parquet decoder panics on some corrupt files (bad page headers,
+// impossible lengths); such a panic is turned into an error naming the file,
+// since a corrupt input must never crash a run (FuzzReadParquet).
+func readFile[T any](ctx context.Context, path string, t *table[T], mem memory.Allocator) (rows []T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rows, err = nil, fmt.Errorf("read %s: corrupt Parquet file: %v", path, p)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
