@@ -49,10 +49,27 @@ func hidden(name string) bool {
 }
 
 // ListWeeks returns the week partitions present in <root>/<table>, sorted.
-// A missing table directory has none. Entries that are not week=
-// directories are ignored; a week= directory whose value is not a week is
-// an error.
+// A missing table directory has none. The partition key is matched without
+// regard to case (DuckDB's PARTITION_BY names the directories after the
+// column, e.g. Week=2026-W47). Any other non-hidden entry in the table
+// directory, or a partition whose value is not a week, is an error: data
+// outside week partitions would otherwise be silently left out.
 func ListWeeks(root, table string) ([]Week, error) {
+	dirs, err := weekDirs(root, table)
+	if err != nil || dirs == nil {
+		return nil, err
+	}
+	weeks := make([]Week, 0, len(dirs))
+	for w := range dirs {
+		weeks = append(weeks, w)
+	}
+	slices.SortFunc(weeks, compareWeeks)
+	return weeks, nil
+}
+
+// weekDirs maps each week partition of <root>/<table> to its directories
+// (more than one when spellings of the key differ, e.g. week= and Week=).
+func weekDirs(root, table string) (map[Week][]string, error) {
 	dir := filepath.Join(root, table)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -61,20 +78,25 @@ func ListWeeks(root, table string) ([]Week, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list weeks: %w", err)
 	}
-	var weeks []Week
+	out := map[Week][]string{}
 	for _, e := range entries {
-		v, ok := strings.CutPrefix(e.Name(), "week=")
-		if !ok || !e.IsDir() {
+		name := e.Name()
+		if hidden(name) {
 			continue
 		}
-		w, err := ParseWeek(v)
-		if err != nil {
-			return nil, fmt.Errorf("list weeks %s: partition %s: %w", dir, e.Name(), err)
+		if len(name) < 5 || !strings.EqualFold(name[:5], "week=") || !e.IsDir() {
+			return nil, fmt.Errorf("list weeks %s: %s is not a week partition: want directories named week=YYYY-Www (e.g. week=2026-W47) holding the Parquet files", dir, name)
 		}
-		weeks = append(weeks, w)
+		w, err := ParseWeek(name[5:])
+		if err != nil {
+			return nil, fmt.Errorf("list weeks %s: partition %s: %w", dir, name, err)
+		}
+		out[w] = append(out[w], filepath.Join(dir, name))
 	}
-	slices.SortFunc(weeks, compareWeeks)
-	return slices.Compact(weeks), nil
+	for _, d := range out {
+		slices.Sort(d)
+	}
+	return out, nil
 }
 
 func compareWeeks(a, b Week) int {
@@ -116,22 +138,36 @@ func partitionFiles(dir string) ([]string, error) {
 }
 
 // readPartitions reads every data file of the given week partitions of t.
+// Rows are passed to fill with their partition's week before they are kept.
 func readPartitions[T any](ctx context.Context, root string, t *table[T], weeks []Week, mem memory.Allocator) ([]T, error) {
+	return readPartitionsFill(ctx, root, t, weeks, nil, mem)
+}
+
+func readPartitionsFill[T any](ctx context.Context, root string, t *table[T], weeks []Week, fill func([]T, Week), mem memory.Allocator) ([]T, error) {
+	dirs, err := weekDirs(root, t.name)
+	if err != nil {
+		return nil, err
+	}
 	var out []T
 	for _, w := range weeks {
-		files, err := partitionFiles(partitionDir(root, t.name, w))
-		if err != nil {
-			return nil, err
-		}
-		for _, path := range files {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			rows, err := readFile(ctx, path, t, mem)
+		for _, dir := range dirs[w] {
+			files, err := partitionFiles(dir)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, rows...)
+			for _, path := range files {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				rows, err := readFile(ctx, path, t, mem)
+				if err != nil {
+					return nil, err
+				}
+				if fill != nil {
+					fill(rows, w)
+				}
+				out = append(out, rows...)
+			}
 		}
 	}
 	return out, nil

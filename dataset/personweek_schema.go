@@ -8,7 +8,7 @@ import "time"
 var personWeekTable = newTable(TablePersonWeek,
 	stringCol("PersonId", false, "pseudonymous person id (people.person_id)", func(r *PersonWeek) *string { return &r.PersonID }),
 	dateCol("MetricDate", "first local day of the week (Monday; Sunday for preset viva)", func(r *PersonWeek) *time.Time { return &r.MetricDate }),
-	stringCol("Week", false, "ISO week analysed, e.g. \"2026-W47\"", func(r *PersonWeek) *string { return &r.Week }),
+	stringCol("Week", true, "ISO week analysed, e.g. \"2026-W47\"", func(r *PersonWeek) *string { return &r.Week }),
 	stringCol("Organization", false, "HR organization", func(r *PersonWeek) *string { return &r.Organization }),
 	stringCol("FunctionType", false, "HR function", func(r *PersonWeek) *string { return &r.FunctionType }),
 	stringCol("LevelDesignation", false, "HR level", func(r *PersonWeek) *string { return &r.LevelDesignation }),

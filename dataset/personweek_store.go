@@ -65,7 +65,16 @@ func readPersonWeek(ctx context.Context, root string, weeks []Week, mem memory.A
 	if weeks != nil {
 		present = slices.DeleteFunc(present, func(w Week) bool { return !slices.Contains(weeks, w) })
 	}
-	rows, err := readPartitions(ctx, root, personWeekTable, present, mem)
+	// A file without a Week column (DuckDB's PARTITION_BY moves it into the
+	// directory name) takes its partition's week.
+	fill := func(rows []PersonWeek, w Week) {
+		for i := range rows {
+			if rows[i].Week == "" {
+				rows[i].Week = w.String()
+			}
+		}
+	}
+	rows, err := readPartitionsFill(ctx, root, personWeekTable, present, fill, mem)
 	if err != nil {
 		return nil, err
 	}

@@ -336,7 +336,7 @@ func TestReadTables_ignoresHidden(t *testing.T) {
 
 func TestListWeeks_badPartition(t *testing.T) {
 	root := t.TempDir()
-	for _, d := range []string{"week=2026-W47", "week=soon", "other=1"} {
+	for _, d := range []string{"week=2026-W47", "week=soon"} {
 		if err := os.MkdirAll(filepath.Join(root, TableEvents, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -344,6 +344,32 @@ func TestListWeeks_badPartition(t *testing.T) {
 	_, err := ListWeeks(root, TableEvents)
 	if err == nil || !strings.Contains(err.Error(), "week=soon") {
 		t.Errorf("ListWeeks() error = %v, want one naming week=soon", err)
+	}
+}
+
+func TestListWeeks_notAPartition(t *testing.T) {
+	for _, name := range []string{"other=1", "part-0000-00000.parquet"} {
+		root := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(root, TableEvents, "Week=2026-W47"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(root, TableEvents, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ListWeeks(root, TableEvents)
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("ListWeeks() with %s error = %v, want one naming it", name, err)
+		}
+	}
+	root := t.TempDir()
+	for _, d := range []string{"Week=2026-W47", "WEEK=2026-W46", "_temporary", ".spark"} {
+		if err := os.MkdirAll(filepath.Join(root, TableEvents, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ListWeeks(root, TableEvents)
+	if err != nil || len(got) != 2 || got[0].String() != "2026-W46" || got[1].String() != "2026-W47" {
+		t.Errorf("ListWeeks() = %v, %v; want [2026-W46 2026-W47]", got, err)
 	}
 }
 
