@@ -3,6 +3,19 @@
 // and privacy), the analyst's pseudonymized person_week CSV export, and a
 // self-contained HTML organization summary.
 //
+// It also writes the reports of the three audiences:
+//   - HRReport (NewHRReport): the HR analyst's weekly batch, with a
+//     data-validation section, groups side by side, trend, after-hours and
+//     meeting hygiene; WriteHRHTML and WriteHRWorkbook (XLSX).
+//   - TeamReport (NewTeamReport): a manager's team as one group, with the
+//     drivers of its load (series, large meetings, organizer roles) from
+//     analysis.Meetings; WriteTeamHTML and WriteTeamMarkdown.
+//   - PersonalReport (NewPersonalReport): an employee's own focus report;
+//     WritePersonalHTML and WritePersonalText.
+//
+// Classify sorts meetings into coordination and collaboration from their
+// shape alone (ClassificationRule says how, and every report prints it).
+//
 // Group figures follow the vivainsights convention: each person's mean over
 // the selected weeks first, then the group's mean, median and 90th
 // percentile of those person means. Percentiles use linear interpolation
@@ -17,6 +30,6 @@
 // analyst's pseudonymized export, writes person-level rows.
 //
 // Writers follow one shape: WriteX(w io.Writer, …) error. HTML templates are
-// embedded (embed.FS) and use html/template; nothing in the HTML loads from
-// the network.
+// embedded (embed.FS) and use html/template; charts are inline SVG, and
+// nothing in the HTML loads from the network.
 package report

@@ -75,7 +75,7 @@ func (m Metric) value(r dataset.PersonWeek) (float64, bool) {
 	case ScheduledWorkingHours:
 		return r.ScheduledWorkingHours, true
 	}
-	return 0, false
+	return extraValue(m, r)
 }
 
 // A Stat summarizes one metric over the people of a group: the mean, median
@@ -290,6 +290,10 @@ type personSums struct {
 var metricIndex = [...]Metric{
 	CollaborationShare, CreationShare, CollaborationHours, MeetingHours, EmailHours,
 	ChatHours, FocusHours, AfterHoursCollaborationHours, ScheduledWorkingHours,
+	WeekendCollaborationHours, AfterHoursMeetingHours, MultitaskingHours, ConflictingMeetingHours,
+	RecurringMeetingHours, MeetingHoursWithManager, MeetingHoursWithManager1On1,
+	SmallAndShortMeetingHours, SmallAndLongMeetingHours, LargeAndShortMeetingHours, LargeAndLongMeetingHours,
+	UninterruptedHours, FragmentedHours, AvailableToFocusHours, OOODays,
 }
 
 // An accumulator collects the rows of one group, per person.

@@ -34,6 +34,9 @@ OOO days, email and chat with an after-hours tail), writes it as a dataset
 exactly as a connector would, analyses it, and writes a first report set:
 
   OUT/summary.html        the one-page org summary (open this first)
+  OUT/hr.html, hr.xlsx    the HR analyst's weekly report and workbook
+  OUT/manager.html, .md   a team summary of a real manager with 5+ reports
+  OUT/me.html             one employee's own focus report
   OUT/person_week.csv     one row per person-week, Viva Insights column names
   OUT/person_week/        the same as Parquet
   OUT/dataset/            the input dataset (SPEC §2), for analyze and explain
@@ -117,34 +120,59 @@ func runDemo(ctx context.Context, env *Env, opts demoOptions) error {
 	}
 
 	pr.begin("writing reports")
-	csvPath := filepath.Join(opts.Out, "person_week.csv")
-	if err := writeFile(csvPath, func(f *os.File) error { return report.WritePersonWeekCSV(f, res.Rows) }); err != nil {
-		return err
-	}
 	htmlPath := filepath.Join(opts.Out, "summary.html")
 	sum := report.NewOrgSummary(res.Rows, cfg, env.Now())
 	if err := writeFile(htmlPath, func(f *os.File) error { return report.WriteOrgSummaryHTML(f, sum) }); err != nil {
 		return err
 	}
+	hrFiles, err := writeHRReports(ctx, env, t, res, cfg, "Organization", opts.Out)
+	if err != nil {
+		return err
+	}
+	csvPath := hrFiles[2]
+	users := org.People()
+	sample, manager := "someone@example.com", "nobody@example.com"
+	if len(users) > 1 {
+		sample = users[len(users)/2].Email
+	}
+	if id := demoManager(t.People, cfg); id != "" {
+		for _, u := range users {
+			if ps.PersonID(u.Email) == id {
+				manager = u.Email
+			}
+		}
+		if _, _, err := writeManagerReports(ctx, env, t, weeks, cfg, id, opts.Out); err != nil {
+			return err
+		}
+	}
+	if _, _, err := writePersonalReport(ctx, env, t, weeks, cfg, ps.PersonID(sample), opts.Out); err != nil {
+		return err
+	}
 	pr.done("done")
 
 	writeAnalysisSummary(env, res, cfg)
-	sample := "someone@example.com"
-	if users := org.People(); len(users) > 1 {
-		sample = users[len(users)/2].Email
-	}
 	fmt.Fprintf(env.Stdout, `
 Where everything is:
   %-34s open this first: the org summary against the 57%% / 43%% / 85%% figures
   %-34s one row per person-week (Viva Insights column names)
   %-34s the same as Parquet, for DuckDB, pandas, Power BI
   %-34s the input dataset (people, events, attendance, messages)
+  %-34s HR weekly report: data checks, groups, trend, after-hours, meeting hygiene
+  %-34s the same for Excel: summary, groups, weeks, validation, person_week
+  %-34s a manager's team summary (%s's team), also as Markdown
+  %-34s one employee's own focus report (%s)
 
 Next:
   overload explain --data %s --key-file %s --person %s --week %s
+  overload report me --data %s --key-file %s --person %s --out /tmp/me
+  overload report manager --data %s --key-file %s --manager %s --out /tmp/team
   overload analyze --data %s --out /tmp/viva --preset viva
 `, htmlPath, csvPath, filepath.Join(opts.Out, dataset.TablePersonWeek)+string(filepath.Separator), dataDir+string(filepath.Separator),
-		dataDir, filepath.Join(opts.Out, "demo.key"), sample, weeks[len(weeks)-1], dataDir)
+		hrFiles[0], hrFiles[1], filepath.Join(opts.Out, "manager.html"), manager, filepath.Join(opts.Out, "me.html"), sample,
+		dataDir, filepath.Join(opts.Out, "demo.key"), sample, weeks[len(weeks)-1],
+		dataDir, filepath.Join(opts.Out, "demo.key"), sample,
+		dataDir, filepath.Join(opts.Out, "demo.key"), manager,
+		dataDir)
 	return nil
 }
 

@@ -73,7 +73,7 @@ Start here:
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newDemoCmd(env), newAnalyzeCmd(env), newExplainCmd(env), newVersionCmd(env))
+	root.AddCommand(newDemoCmd(env), newAnalyzeCmd(env), newExplainCmd(env), newReportCmd(env), newVersionCmd(env))
 	return root
 }
 
