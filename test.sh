@@ -19,6 +19,7 @@ fuzzers=(
   "./ingest/mbox  FuzzParseDate"
   "./ingest/mbox  FuzzRead"
   "./dataset      FuzzReadParquet"
+  "./ingest/google/googletest  FuzzParseFields"
 )
 for f in "${fuzzers[@]}"; do
   read -r pkg target <<<"$f"

@@ -74,6 +74,7 @@ Start here:
 		return &usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
 	})
 	root.AddCommand(newDemoCmd(env), newAnalyzeCmd(env), newExplainCmd(env), newReportCmd(env), newVersionCmd(env))
+	root.AddCommand(newIngestCmd(env), newFakeAPICmd(env))
 	return root
 }
 

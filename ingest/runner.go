@@ -1,0 +1,373 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/overload-engine/overload/dataset"
+)
+
+// DefaultConcurrency is how many users a Runner reads at once when
+// Runner.Concurrency is 0.
+const DefaultConcurrency = 16
+
+// StateDir is the directory, under a dataset root, where a Runner keeps
+// the per-user-and-week checkpoints of an unfinished run. Readers skip it
+// (its name starts with "_").
+const StateDir = "_ingest"
+
+// Log attribute keys.
+const (
+	LogKeyPerson = "person_id"
+	LogKeyError  = "error"
+	LogKeyWeeks  = "weeks"
+)
+
+// A Runner copies the given weeks of a Source into a dataset.
+//
+// It reads every directory user (Concurrency at a time) and checkpoints
+// each user-week as soon as it is read: a file of pseudonymized rows under
+// <Root>/_ingest/<Name>/, never an address or any content. A run that is
+// stopped (killed, cancelled) and started again reads only the user-weeks
+// without a checkpoint. Once every user is read, it deduplicates (one events
+// row per event instance, from the organizer's copy when the organizer is a
+// directory user, else from the first copy in directory order; one messages
+// row per message, from the sender's copy when there is one, else the first
+// copy), writes the tables with shard Name (replacing what an earlier run of
+// the same Name wrote in those partitions) and removes the checkpoints.
+//
+// A user whose data cannot be read (after the Source's own retries) is
+// skipped: listed in the Summary, left out of the people table, and read
+// again by the next run. Only directory errors and cancellation are fatal.
+type Runner struct {
+	Source      Source
+	Name        string         // names the shard and the state directory: letters, digits and _
+	Root        string         // dataset root
+	Weeks       []dataset.Week // weeks to ingest; the people snapshot goes to the last
+	Concurrency int            // users read at once; 0 = DefaultConcurrency
+	Logger      *slog.Logger   // nil = discard
+	// Progress, if set, is called after each user is read or resumed, one
+	// call at a time.
+	Progress func(Progress)
+	// Restart discards the checkpoints of an earlier, unfinished run of
+	// the same Name instead of resuming it.
+	Restart bool
+}
+
+// Progress is a Runner's progress through the directory.
+type Progress struct {
+	Users   int // directory users
+	Done    int // read or resumed so far
+	Resumed int // users whose every week was checkpointed by an earlier run
+	Skipped int
+}
+
+// A Summary describes a finished run.
+type Summary struct {
+	Users   int // directory users
+	Read    int // users read in this run
+	Resumed int // users taken from an earlier run's checkpoints
+	Skipped []SkippedUser
+	// Rows written per table.
+	People, Events, Attendance, Messages int
+	// Copies seen on more than one calendar or mailbox and deduplicated.
+	DuplicateEventCopies, DuplicateMessageCopies int
+	Elapsed                                      time.Duration
+}
+
+// A SkippedUser is a user a run could not read: their person id and the
+// error, with their address replaced by the person id.
+type SkippedUser struct {
+	PersonID string
+	Reason   string
+}
+
+// checkpoint is one user-week on disk.
+type checkpoint struct {
+	TimeZone string        `json:"time_zone"`
+	Events   []EventCopy   `json:"events"`
+	Messages []MessageCopy `json:"messages"`
+}
+
+// Run runs the ingest. It returns a Summary also when users were skipped.
+func (r *Runner) Run(ctx context.Context) (*Summary, error) {
+	began := time.Now()
+	if r.Source == nil || r.Root == "" || len(r.Weeks) == 0 || !validName(r.Name) {
+		return nil, fmt.Errorf("ingest: runner needs a source, a root, weeks and a name of letters, digits and _ (got %q)", r.Name)
+	}
+	log := r.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	weeks := slices.Clone(r.Weeks)
+	slices.SortFunc(weeks, func(a, b dataset.Week) int { return a.Monday().Compare(b.Monday()) })
+	weeks = slices.Compact(weeks)
+
+	var users []User
+	if err := r.Source.Users(ctx, func(u User) error { users = append(users, u); return nil }); err != nil {
+		return nil, fmt.Errorf("ingest %s: list users: %w", r.Name, err)
+	}
+	state := filepath.Join(r.Root, StateDir, r.Name)
+	if r.Restart {
+		if err := os.RemoveAll(state); err != nil {
+			return nil, fmt.Errorf("ingest %s: remove checkpoints: %w", r.Name, err)
+		}
+	}
+	sum := &Summary{Users: len(users)}
+	skipped := make([]bool, len(users))
+
+	var mu sync.Mutex
+	var prog Progress
+	prog.Users = len(users)
+	report := func(resumed, skip bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		prog.Done++
+		if resumed {
+			prog.Resumed++
+		}
+		if skip {
+			prog.Skipped++
+		}
+		if r.Progress != nil {
+			r.Progress(prog)
+		}
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(cmpOrInt(r.Concurrency, DefaultConcurrency))
+	for i, u := range users {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			pending := pendingWeeks(state, u.Person.PersonID, weeks)
+			if len(pending) == 0 {
+				report(true, false)
+				return nil
+			}
+			err := r.readUser(gctx, state, u, pending)
+			if err != nil && gctx.Err() != nil {
+				return gctx.Err()
+			}
+			mu.Lock()
+			if err != nil {
+				skipped[i] = true
+				reason := scrub(err.Error(), u.Email, u.Person.PersonID)
+				sum.Skipped = append(sum.Skipped, SkippedUser{PersonID: u.Person.PersonID, Reason: reason})
+				log.Warn("user skipped", LogKeyPerson, u.Person.PersonID, LogKeyError, reason)
+			} else {
+				sum.Read++
+			}
+			mu.Unlock()
+			report(false, err != nil)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", r.Name, err)
+	}
+	sum.Resumed = prog.Resumed
+	slices.SortFunc(sum.Skipped, func(a, b SkippedUser) int { return strings.Compare(a.PersonID, b.PersonID) })
+
+	t, err := assemble(state, users, skipped, weeks, sum)
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", r.Name, err)
+	}
+	if err := dataset.WriteTables(ctx, r.Root, t, dataset.WriteOptions{Shard: r.Name, SnapshotWeek: weeks[len(weeks)-1]}); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", r.Name, err)
+	}
+	if len(sum.Skipped) == 0 {
+		if err := os.RemoveAll(state); err != nil {
+			return nil, fmt.Errorf("ingest %s: remove checkpoints: %w", r.Name, err)
+		}
+		os.Remove(filepath.Join(r.Root, StateDir)) // only if empty
+	}
+	sum.Elapsed = time.Since(began)
+	return sum, nil
+}
+
+// readUser reads u's pending weeks and checkpoints each of them.
+func (r *Runner) readUser(ctx context.Context, state string, u User, pending []dataset.Week) error {
+	start, end := pending[0].Monday(), pending[len(pending)-1].Monday().AddDate(0, 0, 7)
+	byWeek := map[dataset.Week]*checkpoint{}
+	for _, w := range pending {
+		byWeek[w] = &checkpoint{}
+	}
+	tz, err := r.Source.Calendar(ctx, u, start, end, func(c EventCopy) error {
+		if cp := byWeek[dataset.WeekOf(c.Event.Start)]; cp != nil {
+			cp.Events = append(cp.Events, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read calendar: %w", err)
+	}
+	err = r.Source.Mail(ctx, u, start, end, func(c MessageCopy) error {
+		if cp := byWeek[dataset.WeekOf(c.Message.SentAt)]; cp != nil {
+			cp.Messages = append(cp.Messages, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read mail: %w", err)
+	}
+	for _, w := range pending {
+		cp := byWeek[w]
+		cp.TimeZone = tz
+		if err := writeCheckpoint(checkpointPath(state, w, u.Person.PersonID), cp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assemble reads every checkpoint of the run and builds the deduplicated
+// tables.
+func assemble(state string, users []User, skipped []bool, weeks []dataset.Week, sum *Summary) (*dataset.Tables, error) {
+	t := &dataset.Tables{}
+	evIdx := map[string]int{}    // event id → index in t.Events
+	evOrg := map[string]bool{}   // event id → row is the organizer's copy
+	msgIdx := map[string]int{}   // message id → index in t.Messages
+	msgSent := map[string]bool{} // message id → row is the sender's copy
+	for i, u := range users {
+		if skipped[i] {
+			continue
+		}
+		p := u.Person
+		for _, w := range weeks {
+			cp, err := readCheckpoint(checkpointPath(state, w, p.PersonID))
+			if err != nil {
+				return nil, err
+			}
+			if cp.TimeZone != "" {
+				p.TimeZone = cp.TimeZone
+			}
+			for _, c := range cp.Events {
+				id := c.Event.EventID
+				isOrg := c.Attendance.Response == dataset.ResponseOrganizer
+				if j, ok := evIdx[id]; !ok {
+					evIdx[id] = len(t.Events)
+					evOrg[id] = isOrg
+					t.Events = append(t.Events, c.Event)
+				} else {
+					sum.DuplicateEventCopies++
+					if isOrg && !evOrg[id] {
+						t.Events[j] = c.Event
+						evOrg[id] = true
+					}
+				}
+				t.Attendance = append(t.Attendance, c.Attendance)
+			}
+			for _, c := range cp.Messages {
+				id := c.Message.MessageID
+				if j, ok := msgIdx[id]; !ok {
+					msgIdx[id] = len(t.Messages)
+					msgSent[id] = c.Sent
+					t.Messages = append(t.Messages, c.Message)
+				} else {
+					sum.DuplicateMessageCopies++
+					if c.Sent && !msgSent[id] {
+						t.Messages[j] = c.Message
+						msgSent[id] = true
+					}
+				}
+			}
+		}
+		t.People = append(t.People, p)
+	}
+	sum.People, sum.Events, sum.Attendance, sum.Messages = len(t.People), len(t.Events), len(t.Attendance), len(t.Messages)
+	return t, nil
+}
+
+func checkpointPath(state string, w dataset.Week, personID string) string {
+	return filepath.Join(state, "week="+w.String(), personID+".json")
+}
+
+// pendingWeeks returns the weeks of weeks that have no checkpoint for the
+// person.
+func pendingWeeks(state, personID string, weeks []dataset.Week) []dataset.Week {
+	var out []dataset.Week
+	for _, w := range weeks {
+		if _, err := os.Stat(checkpointPath(state, w, personID)); err != nil {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// writeCheckpoint writes cp to path atomically.
+func writeCheckpoint(path string, cp *checkpoint) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	b, err := json.Marshal(cp)
+	if err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	return nil
+}
+
+func readCheckpoint(path string) (*checkpoint, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read checkpoint: %w", err)
+	}
+	var cp checkpoint
+	if err := json.Unmarshal(b, &cp); err != nil {
+		return nil, fmt.Errorf("read checkpoint %s: %w", path, err)
+	}
+	return &cp, nil
+}
+
+// scrub replaces every form of email in msg with personID.
+func scrub(msg, email, personID string) string {
+	if email == "" {
+		return msg
+	}
+	for _, form := range []string{url.PathEscape(email), url.QueryEscape(email), email} {
+		msg = strings.ReplaceAll(msg, form, personID)
+	}
+	return msg
+}
+
+func validName(s string) bool {
+	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == ""
+}
+
+func cmpOrInt(n, def int) int {
+	if n > 0 {
+		return n
+	}
+	return def
+}

@@ -1,0 +1,173 @@
+package ingest_test
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/overload-engine/overload/dataset"
+	"github.com/overload-engine/overload/ingest"
+	"github.com/overload-engine/overload/ingest/synthetic"
+)
+
+// orgSource is an ingest.Source over a synthetic organisation's raw views,
+// mapped with the generator's own functions: a Runner over it must write
+// exactly org.Tables.
+type orgSource struct {
+	org  *synthetic.Org
+	ps   *ingest.Pseudonymizer
+	fail map[string]bool // addresses whose calendar fails
+}
+
+func (s *orgSource) Users(ctx context.Context, fn func(ingest.User) error) error {
+	for _, u := range s.org.People() {
+		if err := fn(ingest.User{Email: u.Email, Person: synthetic.PersonFromUser(s.ps, u, s.org.Domain)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *orgSource) Calendar(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.EventCopy) error) (string, error) {
+	if s.fail[u.Email] {
+		return "", errors.New("calendar of " + u.Email + ": forbidden")
+	}
+	su, _ := s.org.User(u.Email)
+	for _, e := range s.org.Calendar(u.Email) {
+		ev, err := synthetic.EventFromEntry(s.ps, e, su.Location())
+		if err != nil {
+			return "", err
+		}
+		if ev.Start.Before(start) || !ev.Start.Before(end) {
+			continue
+		}
+		if err := fn(ingest.EventCopy{Event: ev, Attendance: synthetic.AttendanceFromEntry(s.ps, u.Email, e, ev.EventID)}); err != nil {
+			return "", err
+		}
+	}
+	return su.TimeZone, nil
+}
+
+func (s *orgSource) Mail(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.MessageCopy) error) error {
+	for _, e := range s.org.Mailbox(u.Email) {
+		m, err := synthetic.MessageFromEntry(s.ps, e)
+		if err != nil {
+			return err
+		}
+		if m.SentAt.Before(start) || !m.SentAt.Before(end) {
+			continue
+		}
+		if err := fn(ingest.MessageCopy{Message: m, Sent: slices.Contains(e.Labels, synthetic.LabelSent)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortTables(t *dataset.Tables) {
+	slices.SortFunc(t.People, func(a, b dataset.Person) int { return cmp.Compare(a.PersonID, b.PersonID) })
+	slices.SortFunc(t.Events, func(a, b dataset.Event) int { return cmp.Compare(a.EventID, b.EventID) })
+	slices.SortFunc(t.Attendance, func(a, b dataset.Attendance) int {
+		return cmp.Or(cmp.Compare(a.EventID, b.EventID), cmp.Compare(a.PersonID, b.PersonID))
+	})
+	slices.SortFunc(t.Messages, func(a, b dataset.Message) int { return cmp.Compare(a.MessageID, b.MessageID) })
+}
+
+func TestRunner_writesOrgTables(t *testing.T) {
+	ctx := context.Background()
+	org, err := synthetic.Generate(synthetic.Config{People: 30, Weeks: 2, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := newP(t, []byte(synthetic.DefaultKey))
+	src := &orgSource{org: org, ps: ps, fail: map[string]bool{org.People()[2].Email: true}}
+	weeks := []dataset.Week{org.Weeks[0].Add(-1), org.Weeks[0], org.Weeks[1], org.Weeks[1].Add(1)}
+	root := t.TempDir()
+	var calls []ingest.Progress
+	r := &ingest.Runner{Source: src, Name: "org", Root: root, Weeks: weeks, Concurrency: 3,
+		Progress: func(p ingest.Progress) { calls = append(calls, p) }}
+
+	// First run: one user's calendar fails. They are skipped, named by
+	// person id only, and the checkpoints stay for the next run.
+	sum, err := r.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	badID := ps.PersonID(org.People()[2].Email)
+	if len(sum.Skipped) != 1 || sum.Skipped[0].PersonID != badID || sum.Skipped[0].Reason != "read calendar: calendar of "+badID+": forbidden" {
+		t.Errorf("Skipped = %+v, want %s with its address replaced", sum.Skipped, badID)
+	}
+	if len(calls) != 30 || calls[29].Done != 30 || calls[29].Skipped != 1 {
+		t.Errorf("progress calls %d, last %+v: want 30, the last with 30 done, 1 skipped", len(calls), calls[len(calls)-1])
+	}
+	if _, err := os.Stat(filepath.Join(root, ingest.StateDir, "org")); err != nil {
+		t.Errorf("checkpoints removed although a user was skipped: %v", err)
+	}
+
+	// Second run: the user reads; the rest comes from the checkpoints.
+	delete(src.fail, org.People()[2].Email)
+	sum, err = r.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Read != 1 || sum.Resumed != 29 || len(sum.Skipped) != 0 {
+		t.Errorf("second run read %d, resumed %d, skipped %d: want 1, 29, 0", sum.Read, sum.Resumed, len(sum.Skipped))
+	}
+	got, err := dataset.ReadTables(ctx, root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := org.Tables(ps)
+	sortTables(got)
+	sortTables(want)
+	for i := range got.Messages {
+		if len(got.Messages[i].RecipientIDs) == 0 {
+			got.Messages[i].RecipientIDs = nil
+		}
+	}
+	if d := gocmp.Diff(want, got); d != "" {
+		t.Errorf("dataset differs from org.Tables (-want +got):\n%s", d)
+	}
+	if sum.DuplicateEventCopies == 0 || sum.DuplicateMessageCopies == 0 {
+		t.Errorf("summary %+v: want duplicate copies counted", sum)
+	}
+	if _, err := os.Stat(filepath.Join(root, ingest.StateDir)); !os.IsNotExist(err) {
+		t.Errorf("checkpoints left after a complete run: %v", err)
+	}
+
+	// Restart ignores an interrupted run's checkpoints.
+	src.fail[org.People()[2].Email] = true
+	if _, err := r.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	delete(src.fail, org.People()[2].Email)
+	r.Restart = true
+	if sum, err = r.Run(ctx); err != nil || sum.Read != 30 || sum.Resumed != 0 {
+		t.Errorf("restarted run read %d, resumed %d, err %v: want 30, 0, nil", sum.Read, sum.Resumed, err)
+	}
+}
+
+func TestRunner_cancelled(t *testing.T) {
+	org, err := synthetic.Generate(synthetic.Config{People: 10, Weeks: 1, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := &ingest.Runner{Source: &orgSource{org: org, ps: newP(t, testKey)}, Name: "org", Root: t.TempDir(), Weeks: org.Weeks}
+	if _, err := r.Run(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run on a cancelled context = %v, want context.Canceled", err)
+	}
+	for _, bad := range []*ingest.Runner{{}, {Source: r.Source, Root: "x", Weeks: org.Weeks, Name: "no-dash"}} {
+		if _, err := bad.Run(context.Background()); err == nil {
+			t.Errorf("Run(%+v) = nil error, want one", bad)
+		}
+	}
+}
