@@ -128,6 +128,7 @@ func readFile[T any](ctx context.Context, path string, t *table[T], mem memory.A
 	if v := pr.MetaData().KeyValueMetadata().FindValue(formatVersionKey); v != nil && *v != FormatVersion {
 		return nil, fmt.Errorf("read %s: unsupported %s %q (want %s)", path, formatVersionKey, *v, FormatVersion)
 	}
+	ignoreStoredArrowSchema(pr)
 	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: readBatchRows}, mem)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
@@ -159,6 +160,21 @@ func readFile[T any](ctx context.Context, path string, t *table[T], mem memory.A
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return out, nil
+}
+
+// ignoreStoredArrowSchema hides the ARROW:schema key of a file's metadata
+// from pqarrow. The reader needs only the Parquet logical types (it accepts
+// any string, timestamp and integer encoding), and pqarrow decodes the stored
+// schema without bounds checks: a corrupt one makes it allocate hundreds of
+// gigabytes, a fatal out-of-memory that no recover catches (found by
+// FuzzReadParquet). The key/value entries are shared pointers, so renaming
+// the key here is what pqarrow.NewFileReader then sees.
+func ignoreStoredArrowSchema(pr *file.Reader) {
+	for _, kv := range pr.MetaData().KeyValueMetadata() {
+		if kv != nil && kv.Key == "ARROW:schema" {
+			kv.Key = "ARROW:schema (ignored by overload)"
+		}
+	}
 }
 
 // leaves returns the Parquet leaf-column indices of the top-level fields
