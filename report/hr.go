@@ -49,6 +49,10 @@ type HRInput struct {
 	GroupBy     string // one of GroupAttributes; "" = Organization
 	Config      analysis.Config
 	GeneratedAt time.Time
+	// Trend, when set, holds stored person_week rows of earlier weeks
+	// (a weekly batch's trailing weeks). They add points to the
+	// week-over-week trend only; every other figure is of Rows.
+	Trend []dataset.PersonWeek
 }
 
 // An HRReport is the HR analyst's weekly batch report: the org summary with
@@ -142,7 +146,7 @@ func NewHRReport(in HRInput) *HRReport {
 		return r
 	}
 	r.Hygiene = org.Summary.Total
-	r.ByWeek = Summarize(in.Rows, func(pw dataset.PersonWeek) string { return pw.Week }, in.Config).Groups
+	r.ByWeek = Summarize(withTrend(in.Trend, in.Rows, nil), func(pw dataset.PersonWeek) string { return pw.Week }, in.Config).Groups
 
 	type sums struct{ focus, after, weekend, n float64 }
 	people := map[string]*sums{}
@@ -341,4 +345,23 @@ func ActivePeople(t *dataset.Tables) map[string]bool {
 		}
 	}
 	return active
+}
+
+// withTrend returns rows preceded by the rows of trend whose week is not
+// in rows (and, with keep set, whose person keep accepts).
+func withTrend(trend, rows []dataset.PersonWeek, keep func(string) bool) []dataset.PersonWeek {
+	if len(trend) == 0 {
+		return rows
+	}
+	have := map[string]bool{}
+	for _, r := range rows {
+		have[r.Week] = true
+	}
+	var out []dataset.PersonWeek
+	for _, r := range trend {
+		if !have[r.Week] && (keep == nil || keep(r.PersonID)) {
+			out = append(out, r)
+		}
+	}
+	return append(out, rows...)
 }

@@ -31,6 +31,10 @@ type TeamInput struct {
 	Config      analysis.Config
 	GeneratedAt time.Time
 	Title       string // "" = "Team overload summary"
+	// Trend, when set, holds stored person_week rows of earlier weeks
+	// (anyone's: team members are picked here). They add points to the
+	// weekly trend only; every other figure is of Members.
+	Trend []dataset.PersonWeek
 }
 
 // A TeamReport is a manager's overload summary of their team (direct and
@@ -150,7 +154,7 @@ func NewTeamReport(in TeamInput) *TeamReport {
 	r.TeamSize = sum.Total.People
 	r.Team = sum.Total
 	r.Team.Name = "Your team"
-	weekly := Summarize(rows, func(pw dataset.PersonWeek) string { return pw.Week }, in.Config)
+	weekly := Summarize(withTrend(in.Trend, rows, func(id string) bool { return inTeam[id] }), func(pw dataset.PersonWeek) string { return pw.Week }, in.Config)
 	r.ByWeek = weekly.Groups
 	r.drivers(in, inTeam)
 	return r

@@ -117,3 +117,25 @@ func TestErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestExitCode(t *testing.T) {
+	ctx := context.Background()
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		err  error
+		want int
+	}{
+		{"usage", ctx, usagef("bad flag"), 2},
+		{"partial run", ctx, &partialError{"partial: 2 users skipped"}, ExitPartial},
+		{"interrupted", canceled, context.Canceled, 130},
+		{"other", ctx, errors.New("boom"), 1},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.ctx, tt.err); got != tt.want {
+			t.Errorf("%s: exitCode = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}

@@ -33,11 +33,17 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
 }
 
+// exitCode maps an error to the process status: 2 for usage errors, 130
+// when interrupted, an error's own ExitCode() where it has one (3 for a
+// partial batch run), else 1.
 func exitCode(ctx context.Context, err error) int {
 	var ue *usageError
+	var ec interface{ ExitCode() int }
 	switch {
 	case errors.As(err, &ue):
 		return 2
+	case errors.As(err, &ec):
+		return ec.ExitCode()
 	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		return 130
 	}
@@ -75,6 +81,7 @@ Start here:
 	})
 	root.AddCommand(newDemoCmd(env), newAnalyzeCmd(env), newExplainCmd(env), newReportCmd(env), newVersionCmd(env))
 	root.AddCommand(newIngestCmd(env), newFakeAPICmd(env))
+	root.AddCommand(newRunCmd(env), newConfigCmd(env))
 	return root
 }
 
