@@ -17,6 +17,7 @@ import (
 	"github.com/overload-engine/overload/analysis"
 	"github.com/overload-engine/overload/ingest"
 	"github.com/overload-engine/overload/ingest/google"
+	"github.com/overload-engine/overload/ingest/msgraph"
 	"github.com/overload-engine/overload/ingest/synthetic"
 	"github.com/overload-engine/overload/report"
 )
@@ -93,8 +94,9 @@ type batchSource struct {
 	// config file (configs/google.yaml, or the one `overload fakeapi google`
 	// writes) whose google section is used. Its org key is not: the batch's is.
 	GoogleConfig string `yaml:"google_config"`
-	// MSGraph is kept as YAML until the Graph connector is wired here.
-	MSGraph yaml.Node `yaml:"msgraph"`
+	// MSGraph configures a Microsoft Graph source: the msgraph section of
+	// configs/msgraph.yaml. Relative paths are relative to the batch config.
+	MSGraph *msgraph.Config `yaml:"msgraph"`
 }
 
 // syntheticSource configures the built-in synthetic organisation.
@@ -183,6 +185,14 @@ func loadBatchConfig(env *Env, path string) (*batchConfig, error) {
 		if g := s.Google; g != nil {
 			g.CredentialsFile = rel(g.CredentialsFile)
 		}
+		if m := s.MSGraph; m != nil {
+			if len(m.Domains) == 0 {
+				m.Domains = slices.Clone(cfg.InternalDomains)
+			}
+			if err := resolveGraphConfig(m, dir, env.Getenv); err != nil {
+				return nil, &configError{Path: path, Field: fmt.Sprintf("sources[%d].msgraph", i), Fix: err.Error()}
+			}
+		}
 		if s.GoogleConfig != "" {
 			if s.Google != nil {
 				return nil, &configError{Path: path, Field: fmt.Sprintf("sources[%d].google_config", i), Value: s.GoogleConfig,
@@ -239,7 +249,7 @@ func (c *batchConfig) validate(env *Env) error {
 		}
 		switch s.Type {
 		case sourceSynthetic:
-			if s.Google != nil || s.GoogleConfig != "" || !s.MSGraph.IsZero() {
+			if s.Google != nil || s.GoogleConfig != "" || s.MSGraph != nil {
 				return bad(field, s.Type, "a synthetic source takes only a synthetic section")
 			}
 			if s.Synthetic == nil {
@@ -264,7 +274,7 @@ func (c *batchConfig) validate(env *Env) error {
 			}
 		case sourceMSGraph:
 			allSynthetic = false
-			if s.MSGraph.IsZero() {
+			if s.MSGraph == nil {
 				return bad(field+".msgraph", nil, "an msgraph source needs an msgraph section (see configs/msgraph-batch.yaml)")
 			}
 		case "":

@@ -52,7 +52,7 @@ func newFakeAPICmd(env *Env) *cobra.Command {
 			return usagef("fakeapi: unknown provider %q (want google)", args[0])
 		},
 	}
-	cmd.AddCommand(newFakeAPIGoogleCmd(env))
+	cmd.AddCommand(newFakeAPIGoogleCmd(env), newFakeAPIGraphCmd(env))
 	return cmd
 }
 

@@ -91,7 +91,7 @@ arguments: it continues where it stopped and writes no duplicates.`,
 			return usagef("ingest: unknown source %q (want google)", args[0])
 		},
 	}
-	cmd.AddCommand(newIngestGoogleCmd(env))
+	cmd.AddCommand(newIngestGoogleCmd(env), newIngestGraphCmd(env))
 	return cmd
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/overload-engine/overload/dataset"
 	"github.com/overload-engine/overload/ingest"
 	"github.com/overload-engine/overload/ingest/google"
+	"github.com/overload-engine/overload/ingest/msgraph"
 	"github.com/overload-engine/overload/ingest/synthetic"
 )
 
@@ -23,10 +24,6 @@ import (
 // and wrote every report, but some users could not be read (see
 // partialError).
 const ExitPartial = 3
-
-// errMSGraphUnavailable is returned for an msgraph source until the Graph
-// connector is wired into the batch.
-var errMSGraphUnavailable = errors.New("the msgraph source is not available in this build yet: run `overload ingest graph` separately into the batch's dataset dir, or use google/synthetic sources")
 
 // A partialError reports a run that wrote its outputs but skipped users.
 type partialError struct{ msg string }
@@ -255,9 +252,23 @@ func (b *batchRun) ingest(ctx context.Context, s batchSource) error {
 		st := src.Stats()
 		rl.Calls, rl.Retries = st.Calls, st.Retries
 	case sourceMSGraph:
-		// The Graph connector (ingest/msgraph) lands separately: wire it
-		// here as for google, with msgraph.New and a Runner.
-		return errMSGraphUnavailable
+		mc := *s.MSGraph
+		mc.Logger = b.env.Logger
+		if mc.Transport == nil && b.env.HTTPClient != nil {
+			mc.Transport = b.env.HTTPClient.Transport
+		}
+		src, err := msgraph.New(mc, b.ps)
+		if err != nil {
+			return err
+		}
+		sum, err := b.runner(ctx, src, s.Name, weeks).Run(ctx)
+		if err != nil {
+			return err
+		}
+		sm.fromSummary(sum)
+		rl.Read, rl.Resumed = sum.Read, sum.Resumed
+		st := src.Stats()
+		rl.Calls, rl.Retries = st.Calls, st.Retries
 	default:
 		return fmt.Errorf("unknown source type %q", s.Type)
 	}
@@ -369,7 +380,7 @@ func runConfigCheck(env *Env, path string) error {
 		case sourceGoogle:
 			fmt.Fprintf(w, "    %-10s Google Workspace as %s, domains %s, inbox %t\n", s.Name, s.Google.AdminEmail, strings.Join(s.Google.Domains, ","), s.Google.Inbox)
 		case sourceMSGraph:
-			fmt.Fprintf(w, "    %-10s Microsoft 365 (Graph) — %v\n", s.Name, errMSGraphUnavailable)
+			fmt.Fprintf(w, "    %-10s Microsoft 365 (Graph), tenant %s, inbox %t\n", s.Name, s.MSGraph.TenantID, s.MSGraph.Inbox)
 		}
 	}
 	a := cfg.analysis
@@ -395,11 +406,6 @@ func runConfigCheck(env *Env, path string) error {
 	}
 	if n := cfg.trendWeeks(); n > 0 {
 		fmt.Fprintf(w, "  trends over up to %d earlier weeks already in %s\n", n, cfg.Out)
-	}
-	for _, s := range cfg.Sources {
-		if s.Type == sourceMSGraph {
-			return fmt.Errorf("config %s: sources: %s: %w", path, s.Name, errMSGraphUnavailable)
-		}
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -364,4 +366,52 @@ func TestRun_partial(t *testing.T) {
 	if m := readManifest(t, out, "2026-W47"); m.Status != "ok" || m.Analysis.PersonWeeks != 40 {
 		t.Errorf("rerun manifest: status %q, %d person-weeks; want ok, 40", m.Status, m.Analysis.PersonWeeks)
 	}
+}
+
+// TestRun_msgraph runs the weekly batch against the fake Graph server, with
+// the msgraph section of the config `overload fakeapi graph` writes: the
+// week's person_week equals the one of the generator's expected dataset.
+func TestRun_msgraph(t *testing.T) {
+	fakeCfg, fakeErr := startGraphFake(t)
+	gc, err := loadGraphIngestConfig(fakeCfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	section, err := yaml.Marshal(gc.MSGraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var indented strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(string(section), "\n"), "\n") {
+		indented.WriteString("      " + line + "\n")
+	}
+	doc := "sources:\n  - type: msgraph\n    msgraph:\n" + indented.String() +
+		"org_key_file: " + gc.OrgKeyFile + "\nprivacy: {min_group_size: 3}\nreports:\n  hr: {}\nout: out\n"
+	cfg := filepath.Join(t.TempDir(), "msgraph-batch.yaml")
+	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	stdout, stderr, err := runCLI(t, "run", "--config", cfg, "--week", "last", "--out", out)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	m := readManifest(t, out, "2026-W47")
+	if m.Status != "ok" || m.Analysis.PersonWeeks != graphFakePeople {
+		t.Errorf("manifest: status %q, %d person-weeks; want ok, %d", m.Status, m.Analysis.PersonWeeks, graphFakePeople)
+	}
+	got, err := dataset.ReadPersonWeek(context.Background(), filepath.Join(out, "2026-W47"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []dataset.PersonWeek
+	for _, r := range expectedGraphPersonWeek(t) {
+		if r.Week == "2026-W47" {
+			want = append(want, r)
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("person_week differs from the generator's (-want +got):\n%s", d)
+	}
+	checkGraphClean(t, filepath.Join(out, "2026-W47"), stdout, stderr, fakeErr.String())
 }

@@ -1,0 +1,369 @@
+package main
+
+// The Microsoft 365 commands: `overload ingest graph` and `overload fakeapi
+// graph`. They are the only code of the CLI that reaches msgraph-sdk-go,
+// through package ingest/msgraph.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/overload-engine/overload/dataset"
+	"github.com/overload-engine/overload/ingest"
+	"github.com/overload-engine/overload/ingest/msgraph"
+	"github.com/overload-engine/overload/ingest/msgraph/graphtest"
+	"github.com/overload-engine/overload/ingest/synthetic"
+)
+
+// graphIngestConfig is the YAML configuration of `overload ingest graph`
+// (see configs/msgraph.yaml). Relative paths are relative to the file.
+type graphIngestConfig struct {
+	// OrgKeyFile holds the organisation's pseudonymization key.
+	OrgKeyFile string `yaml:"org_key_file"`
+	// Concurrency is how many mailboxes are read at once; 0 = the default.
+	Concurrency int `yaml:"concurrency,omitempty"`
+	// MSGraph configures the Microsoft Graph source.
+	MSGraph *msgraph.Config `yaml:"msgraph"`
+}
+
+// graphSecretEnv is the environment variable that may hold the client
+// secret instead of client_secret_file.
+const graphSecretEnv = "OVERLOAD_GRAPH_CLIENT_SECRET"
+
+// loadGraphIngestConfig reads and validates the config file at path;
+// getenv (nil = none) supplies $OVERLOAD_GRAPH_CLIENT_SECRET.
+func loadGraphIngestConfig(path string, getenv func(string) string) (*graphIngestConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var cfg graphIngestConfig
+	if err := dec.Decode(&cfg); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	dir := filepath.Dir(path)
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	cfg.OrgKeyFile = rel(cfg.OrgKeyFile)
+	switch {
+	case cfg.OrgKeyFile == "":
+		return nil, fmt.Errorf("config %s: org_key_file is required", path)
+	case cfg.Concurrency < 0:
+		return nil, fmt.Errorf("config %s: concurrency %d: want 0 or more", path, cfg.Concurrency)
+	case cfg.MSGraph == nil:
+		return nil, fmt.Errorf("config %s: no msgraph section", path)
+	}
+	if err := resolveGraphConfig(cfg.MSGraph, dir, getenv); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return &cfg, nil
+}
+
+// resolveGraphConfig makes m's file paths relative to dir, takes the
+// client secret from $OVERLOAD_GRAPH_CLIENT_SECRET (through getenv, nil =
+// none) when no file names it, and validates m. The batch command (`overload
+// run`) can use it on a decoded msgraph section.
+func resolveGraphConfig(m *msgraph.Config, dir string, getenv func(string) string) error {
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	m.ClientSecretFile = rel(m.ClientSecretFile)
+	m.CertificateFile = rel(m.CertificateFile)
+	m.CertificatePasswordFile = rel(m.CertificatePasswordFile)
+	m.FederatedTokenFile = rel(m.FederatedTokenFile)
+	if m.ClientSecretFile == "" && getenv != nil {
+		m.ClientSecret = getenv(graphSecretEnv)
+	}
+	return m.Validate()
+}
+
+type graphIngestOptions struct {
+	Config  string
+	Weeks   string
+	Out     string
+	Restart bool
+}
+
+// newIngestGraphCmd is `overload ingest graph`.
+func newIngestGraphCmd(env *Env) *cobra.Command {
+	var opts graphIngestOptions
+	cmd := &cobra.Command{
+		Use:   "graph --config FILE --weeks 2026-W47[,...] --out DIR",
+		Short: "Ingest Microsoft 365 (users, calendars, mail) metadata through Microsoft Graph",
+		Long: `Ingest graph reads the directory's users with their mailbox time zone and
+working hours, every mailbox's calendar (calendarView: event instances, with
+each attendee's response) and mail headers (sent items, and the inbox with
+inbox: true) through Microsoft Graph with an Entra app's application
+permissions, for the given ISO weeks (UTC), and writes them to the dataset at
+--out. See the README's "Microsoft 365" section for the app registration, and
+configs/msgraph.yaml for the configuration.
+
+Only metadata is requested: every calendar and mail call selects its
+properties and never subject, body, bodyPreview or location.
+
+Progress goes to stderr; a summary (rows written, users skipped with the
+reason) to stdout. Users whose data cannot be read are skipped and listed;
+run the same command again to read them. An interrupted run resumes from its
+checkpoints (DIR/_ingest/msgraph/) when started again; --restart discards them.`,
+		Example: `  overload fakeapi graph --write-config /tmp/fake/msgraph.yaml &
+  overload ingest graph --config /tmp/fake/msgraph.yaml --weeks 2026-W46,2026-W47 --out /tmp/data
+  overload analyze --data /tmp/data --out /tmp/analysis`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runIngestGraph(cmd.Context(), env, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Config, "config", "", "config `file` (YAML)")
+	f.StringVar(&opts.Weeks, "weeks", "", "ISO weeks to ingest, e.g. 2026-W46,2026-W47 or 2026-W40..2026-W47")
+	f.StringVar(&opts.Out, "out", "", "dataset `dir` to write")
+	f.BoolVar(&opts.Restart, "restart", false, "discard an interrupted run's checkpoints instead of resuming it")
+	return cmd
+}
+
+func runIngestGraph(ctx context.Context, env *Env, opts graphIngestOptions) error {
+	if opts.Config == "" || opts.Weeks == "" || opts.Out == "" {
+		return usagef("--config, --weeks and --out are required")
+	}
+	weeks, err := dataset.ParseWeeks(opts.Weeks)
+	if err != nil {
+		return usagef("--weeks: %v", err)
+	}
+	cfg, err := loadGraphIngestConfig(opts.Config, env.Getenv)
+	if err != nil {
+		return err
+	}
+	key, err := os.ReadFile(cfg.OrgKeyFile)
+	if err != nil {
+		return fmt.Errorf("read org key: %w", err)
+	}
+	ps, err := ingest.NewPseudonymizer([]byte(strings.TrimSpace(string(key))))
+	if err != nil {
+		return fmt.Errorf("org key %s: %w", cfg.OrgKeyFile, err)
+	}
+	log := env.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	mc := *cfg.MSGraph
+	mc.Logger = log
+	if mc.Transport == nil && env.HTTPClient != nil {
+		mc.Transport = env.HTTPClient.Transport
+	}
+	src, err := msgraph.New(mc, ps)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "overload ingest graph: weeks %s → %s\n", graphWeekList(weeks), opts.Out)
+	start := env.Now()
+	var last time.Time
+	r := &ingest.Runner{
+		Source: src, Name: msgraph.SourceName, Root: opts.Out, Weeks: weeks,
+		Concurrency: cfg.Concurrency, Logger: log, Restart: opts.Restart,
+		Progress: func(p ingest.Progress) {
+			now := env.Now()
+			if p.Done != p.Users && now.Sub(last) < time.Second && p.Done%max(1, p.Users/10) != 0 {
+				return
+			}
+			last = now
+			st := src.Stats()
+			fmt.Fprintf(env.Stderr, "  users %d/%d (resumed %d, skipped %d) · calls %d · retries %d · %s\n",
+				p.Done, p.Users, p.Resumed, p.Skipped, st.Calls, st.Retries, now.Sub(start).Round(time.Second))
+		},
+	}
+	sum, err := r.Run(ctx)
+	if err != nil {
+		return err
+	}
+	st := src.Stats()
+	fmt.Fprintf(env.Stdout, `Ingested %d users (%d read now, %d from an earlier run's checkpoints), %d skipped.
+Wrote %d people, %d events, %d attendance rows, %d messages to %s
+(%d event copies and %d message copies seen on several calendars or mailboxes were deduplicated).
+Graph calls: %d (%d retries after 429, 503 or 504).
+`, sum.Users, sum.Read, sum.Resumed, len(sum.Skipped), sum.People, sum.Events, sum.Attendance, sum.Messages, opts.Out,
+		sum.DuplicateEventCopies, sum.DuplicateMessageCopies, st.Calls, st.Retries)
+	if len(sum.Skipped) > 0 {
+		fmt.Fprintf(env.Stdout, "Skipped users (run the same command again to read them):\n")
+		for _, s := range sum.Skipped {
+			fmt.Fprintf(env.Stdout, "  %s: %s\n", s.PersonID, s.Reason)
+		}
+	}
+	fmt.Fprintf(env.Stdout, "Next: overload analyze --data %s --out DIR --weeks %s\n", opts.Out, graphWeekList(weeks))
+	return nil
+}
+
+type graphFakeOptions struct {
+	People      int
+	Weeks       int
+	Start       dataset.Week
+	Seed        int64
+	FaultRate   float64
+	Latency     time.Duration
+	Addr        string
+	WriteConfig string
+}
+
+// newFakeAPIGraphCmd is `overload fakeapi graph`.
+func newFakeAPIGraphCmd(env *Env) *cobra.Command {
+	var opts graphFakeOptions
+	cmd := &cobra.Command{
+		Use:   "graph --write-config FILE [--addr 127.0.0.1:8088]",
+		Short: "Serve a synthetic organisation as a fake Microsoft Graph",
+		Long: `Fakeapi graph generates the demo's synthetic organisation and serves it over a
+fake Microsoft Graph v1.0 (/users with $expand=manager, mailboxSettings,
+calendarView, mailFolders/sentitems and inbox messages) with the real wire
+format: $select, absolute @odata.nextLink paging, Prefer odata.maxpagesize and
+outlook.timezone, Graph error bodies, and optional latency and faults (429, 503
+and 504 with Retry-After: 0). It writes a ready-to-use ingest config (FILE)
+with no credentials (auth: none, loopback only) and the demo's org key
+(FILE's name + ".org.key"), then serves until interrupted.
+
+Every payload holds canary subjects and bodies; a request that asks for them
+(or selects nothing) is reported on stderr as a privacy violation.`,
+		Example: `  overload fakeapi graph --people 200 --weeks 2 --write-config /tmp/fake/msgraph.yaml &
+  overload ingest graph --config /tmp/fake/msgraph.yaml --weeks 2026-W46,2026-W47 --out /tmp/data`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runFakeAPIGraph(cmd.Context(), env, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&opts.People, "people", 200, "number of people in the organisation")
+	f.IntVar(&opts.Weeks, "weeks", 2, "number of weeks to generate")
+	f.Var(&opts.Start, "start", "first ISO week (default: the weeks before this one)")
+	f.Int64Var(&opts.Seed, "seed", 1, "random seed of the generator")
+	f.Float64Var(&opts.FaultRate, "fault-rate", 0, "share of API requests that fail with 429, 503 or 504 (0 to 1)")
+	f.DurationVar(&opts.Latency, "latency", 0, "delay added to every API response")
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8088", "address to listen on")
+	f.StringVar(&opts.WriteConfig, "write-config", "", "ingest config `file` to write")
+	return cmd
+}
+
+func runFakeAPIGraph(ctx context.Context, env *Env, opts graphFakeOptions) error {
+	switch {
+	case opts.WriteConfig == "":
+		return usagef("--write-config is required")
+	case opts.People < 2 || opts.People > 100000:
+		return usagef("--people %d: want 2 to 100000", opts.People)
+	case opts.Weeks < 1 || opts.Weeks > 104:
+		return usagef("--weeks %d: want 1 to 104", opts.Weeks)
+	case opts.FaultRate < 0 || opts.FaultRate >= 1:
+		return usagef("--fault-rate %g: want 0 to below 1", opts.FaultRate)
+	}
+	if opts.Start == (dataset.Week{}) {
+		opts.Start = dataset.WeekOf(env.Now()).Add(-opts.Weeks)
+	}
+	org, err := synthetic.Generate(synthetic.Config{People: opts.People, Weeks: opts.Weeks, Start: opts.Start, Seed: opts.Seed})
+	if err != nil {
+		return err
+	}
+	var violations atomic.Int64
+	srv := graphtest.New(org, graphtest.Options{
+		Latency: opts.Latency, FaultRate: opts.FaultRate, Seed: uint64(opts.Seed), WindowsZones: true,
+		OnViolation: func(msg string) {
+			violations.Add(1)
+			fmt.Fprintf(env.Stderr, "fakeapi: privacy violation: %s\n", msg)
+		},
+	})
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv.URL = "http://" + ln.Addr().String()
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	if err := writeGraphFakeConfig(opts.WriteConfig, srv, org); err != nil {
+		hs.Close()
+		return err
+	}
+	fmt.Fprintf(env.Stderr, `overload fakeapi graph: %d people, weeks %s, at %s (fault rate %g, latency %s)
+Config written to %s. Next:
+  overload ingest graph --config %s --weeks %s --out DIR
+Serving until interrupted.
+`, opts.People, graphWeekList(org.Weeks), srv.BaseURL(), opts.FaultRate, opts.Latency, opts.WriteConfig, opts.WriteConfig,
+		graphWeekList(org.Weeks))
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	hs.Shutdown(shut)
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	requests, faults := srv.Stats()
+	fmt.Fprintf(env.Stderr, "fakeapi: served %d Graph requests (%d injected faults), %d privacy violations\n",
+		requests, faults, violations.Load())
+	return nil
+}
+
+// writeGraphFakeConfig writes the ingest config for srv at path, with the
+// demo org key beside it.
+func writeGraphFakeConfig(path string, srv *graphtest.Server, org *synthetic.Org) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	orgKey := base + ".org.key"
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), orgKey), []byte(synthetic.DefaultKey+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write org key: %w", err)
+	}
+	cfg := graphIngestConfig{
+		OrgKeyFile: orgKey,
+		MSGraph: &msgraph.Config{
+			Auth:     msgraph.AuthNone,
+			Endpoint: srv.BaseURL(),
+			Domains:  []string{org.Domain},
+			Inbox:    true,
+		},
+	}
+	b, err := yaml.Marshal(&cfg)
+	if err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	head := "# Written by `overload fakeapi graph` for its fake server at " + srv.BaseURL() + ".\n" +
+		"# The org key is the public demo key: never use it for real data.\n"
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append([]byte(head), b...), 0o600); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	return nil
+}
+
+func graphWeekList(ws []dataset.Week) string {
+	s := make([]string, len(ws))
+	for i, w := range ws {
+		s[i] = w.String()
+	}
+	return strings.Join(s, ",")
+}
