@@ -361,3 +361,14 @@ func TestIngestGraph_usage(t *testing.T) {
 		}
 	}
 }
+
+// TestGraphCommandsWired checks that the root command reaches the Graph
+// commands.
+func TestGraphCommandsWired(t *testing.T) {
+	for _, args := range [][]string{{"ingest", "graph", "--help"}, {"fakeapi", "graph", "--help"}} {
+		out, _, err := runCLI(t, args...)
+		if err != nil || !strings.Contains(out, "Microsoft Graph") {
+			t.Errorf("overload %v: %v\n%s", args, err, out)
+		}
+	}
+}
