@@ -2,25 +2,20 @@ package google_test
 
 import (
 	"bytes"
-	"cmp"
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	gocmp "github.com/google/go-cmp/cmp"
-
-	"github.com/overload-engine/overload/analysis"
 	"github.com/overload-engine/overload/dataset"
 	"github.com/overload-engine/overload/ingest"
 	"github.com/overload-engine/overload/ingest/google"
 	"github.com/overload-engine/overload/ingest/google/googletest"
+	"github.com/overload-engine/overload/ingest/ingesttest"
 	"github.com/overload-engine/overload/ingest/synthetic"
 )
 
@@ -77,103 +72,6 @@ func newSourceCfg(t testing.TB, ctx context.Context, srv *googletest.Server, log
 	return src
 }
 
-// sortTables puts t in a canonical order for comparison.
-func sortTables(t *dataset.Tables) {
-	slices.SortFunc(t.People, func(a, b dataset.Person) int { return cmp.Compare(a.PersonID, b.PersonID) })
-	slices.SortFunc(t.Events, func(a, b dataset.Event) int { return cmp.Compare(a.EventID, b.EventID) })
-	slices.SortFunc(t.Attendance, func(a, b dataset.Attendance) int {
-		return cmp.Or(cmp.Compare(a.EventID, b.EventID), cmp.Compare(a.PersonID, b.PersonID))
-	})
-	slices.SortFunc(t.Messages, func(a, b dataset.Message) int { return cmp.Compare(a.MessageID, b.MessageID) })
-	for i := range t.Messages {
-		if len(t.Messages[i].RecipientIDs) == 0 {
-			t.Messages[i].RecipientIDs = nil
-		}
-	}
-}
-
-// checkDataset compares the dataset at root with the expected tables, and
-// the person_week analysis of both, exactly.
-func checkDataset(t *testing.T, root string, want *dataset.Tables, weeks []dataset.Week) {
-	t.Helper()
-	ctx := context.Background()
-	got, err := dataset.ReadTables(ctx, root, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sortTables(got)
-	sortTables(want)
-	if d := gocmp.Diff(want.People, got.People); d != "" {
-		t.Errorf("people (-want +got):\n%s", d)
-	}
-	if d := gocmp.Diff(want.Events, got.Events); d != "" {
-		t.Errorf("events (-want +got):\n%s", d)
-	}
-	if d := gocmp.Diff(want.Attendance, got.Attendance); d != "" {
-		t.Errorf("attendance (-want +got):\n%s", d)
-	}
-	if d := gocmp.Diff(want.Messages, got.Messages); d != "" {
-		t.Errorf("messages (-want +got):\n%s", d)
-	}
-	cfg, err := analysis.Preset("default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantRes, err := analysis.Run(ctx, want, weeks, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gotRes, err := analysis.Run(ctx, got, weeks, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(wantRes.Rows) == 0 {
-		t.Fatal("analysis gave no rows")
-	}
-	if d := gocmp.Diff(wantRes.Rows, gotRes.Rows); d != "" {
-		t.Errorf("person_week (-want +got):\n%s", d)
-	}
-}
-
-// checkNoCanary fails if any file under root, or logs, holds a canary
-// string or an address of the organisation.
-func checkNoCanary(t *testing.T, root string, logs string, org *synthetic.Org) {
-	t.Helper()
-	bad := []string{"CANARY", "@" + org.Domain}
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, s := range bad {
-			if bytes.Contains(b, []byte(s)) {
-				t.Errorf("%s holds %q", path, s)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Parquet pages are compressed: check the decoded rows too.
-	tabs, err := dataset.ReadTables(context.Background(), root, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := fmt.Sprintf("%+v", *tabs)
-	for _, s := range bad {
-		if strings.Contains(rows, s) {
-			t.Errorf("dataset rows hold %q", s)
-		}
-		if strings.Contains(logs, s) {
-			t.Errorf("logs hold %q", s)
-		}
-	}
-}
-
 func TestRunner_matchesGenerator(t *testing.T) {
 	ctx := context.Background()
 	org := newOrg(t, 40)
@@ -206,8 +104,8 @@ func TestRunner_matchesGenerator(t *testing.T) {
 		t.Errorf("expected tables drop rows beyond the source limits: %d/%d events, %d/%d attendance, %d/%d emails",
 			len(want.Events), len(raw.Events), len(want.Attendance), len(raw.Attendance), len(want.Messages), emails)
 	}
-	checkDataset(t, root, want, org.Weeks)
-	checkNoCanary(t, root, logs.String(), org)
+	ingesttest.CheckDataset(t, root, want, org.Weeks)
+	ingesttest.CheckNoCanary(t, root, logs.String(), org)
 	if _, err := os.Stat(filepath.Join(root, ingest.StateDir)); !os.IsNotExist(err) {
 		t.Errorf("checkpoints left after a complete run: %v", err)
 	}
@@ -238,7 +136,7 @@ func TestRunner_sentOnly(t *testing.T) {
 	if _, err := r.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	checkDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, false), org.Weeks)
+	ingesttest.CheckDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, false), org.Weeks)
 }
 
 func TestRunner_faults(t *testing.T) {
@@ -261,8 +159,8 @@ func TestRunner_faults(t *testing.T) {
 	if st := src.Stats(); faults == 0 || st.Retries < faults {
 		t.Errorf("%d faults injected, %d retries: want some faults, each retried", faults, st.Retries)
 	}
-	checkDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
-	checkNoCanary(t, root, logs.String(), org)
+	ingesttest.CheckDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
+	ingesttest.CheckNoCanary(t, root, logs.String(), org)
 }
 
 func TestRunner_resume(t *testing.T) {
@@ -296,14 +194,14 @@ func TestRunner_resume(t *testing.T) {
 	if sum.Resumed < 12 || sum.Resumed+sum.Read != 30 {
 		t.Errorf("resumed %d, read %d: want at least 12 resumed, 30 in all", sum.Resumed, sum.Read)
 	}
-	checkDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
+	ingesttest.CheckDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
 
 	// A third, complete run over the same weeks rewrites its shard: still
 	// no duplicates.
 	if _, err := r2.Run(ctx2); err != nil {
 		t.Fatal(err)
 	}
-	checkDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
+	ingesttest.CheckDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
 	t.Logf("first run %d requests, second and third %d", before, len(srv.Requests())-before)
 }
 
@@ -328,7 +226,7 @@ func TestRunner_skipsFailingUser(t *testing.T) {
 	if !strings.Contains(sum.Skipped[0].Reason, "403") || strings.Contains(sum.Skipped[0].Reason, "@") {
 		t.Errorf("skip reason %q: want the 403, without an address", sum.Skipped[0].Reason)
 	}
-	checkNoCanary(t, root, logs.String(), org)
+	ingesttest.CheckNoCanary(t, root, logs.String(), org)
 
 	// The next run reads the skipped user and completes the dataset.
 	srv.FailUser(bad, false)
@@ -339,7 +237,7 @@ func TestRunner_skipsFailingUser(t *testing.T) {
 	if len(sum.Skipped) != 0 || sum.Read != 1 || sum.Resumed != 19 {
 		t.Errorf("second run %+v, want 1 read, 19 resumed", sum)
 	}
-	checkDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
+	ingesttest.CheckDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
 }
 
 // TestSource_httpClient reads the fake with a caller's client and no key:
@@ -364,5 +262,5 @@ func TestSource_httpClient(t *testing.T) {
 	if _, _, tokens := srv.Stats(); tokens != 0 {
 		t.Errorf("%d tokens requested without a key, want 0", tokens)
 	}
-	checkDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
+	ingesttest.CheckDataset(t, root, googletest.Expected(org, newPseudonymizer(t), org.Weeks, true), org.Weeks)
 }
