@@ -118,38 +118,45 @@ checkpoints (DIR/_ingest/google/) when started again; --restart discards them.`,
 			return runIngestGoogle(cmd.Context(), env, opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.Config, "config", "", "config `file` (YAML)")
-	f.StringVar(&opts.Weeks, "weeks", "", "ISO weeks to ingest, e.g. 2026-W46,2026-W47 or 2026-W40..2026-W47")
-	f.StringVar(&opts.Out, "out", "", "dataset `dir` to write")
-	f.BoolVar(&opts.Restart, "restart", false, "discard an interrupted run's checkpoints instead of resuming it")
+	opts.addFlags(cmd)
 	return cmd
 }
 
-func runIngestGoogle(ctx context.Context, env *Env, opts ingestOptions) error {
-	if opts.Config == "" || opts.Weeks == "" || opts.Out == "" {
-		return usagef("--config, --weeks and --out are required")
+// addFlags adds the flags every `overload ingest` source takes.
+func (o *ingestOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.Config, "config", "", "config `file` (YAML)")
+	f.StringVar(&o.Weeks, "weeks", "", "ISO weeks to ingest, e.g. 2026-W46,2026-W47 or 2026-W40..2026-W47")
+	f.StringVar(&o.Out, "out", "", "dataset `dir` to write")
+	f.BoolVar(&o.Restart, "restart", false, "discard an interrupted run's checkpoints instead of resuming it")
+}
+
+// parseWeeks checks the required flags and returns the weeks.
+func (o *ingestOptions) parseWeeks() ([]dataset.Week, error) {
+	if o.Config == "" || o.Weeks == "" || o.Out == "" {
+		return nil, usagef("--config, --weeks and --out are required")
 	}
-	weeks, err := dataset.ParseWeeks(opts.Weeks)
+	weeks, err := dataset.ParseWeeks(o.Weeks)
 	if err != nil {
-		return usagef("--weeks: %v", err)
+		return nil, usagef("--weeks: %v", err)
+	}
+	return weeks, nil
+}
+
+func runIngestGoogle(ctx context.Context, env *Env, opts ingestOptions) error {
+	weeks, err := opts.parseWeeks()
+	if err != nil {
+		return err
 	}
 	cfg, err := loadIngestConfig(opts.Config)
 	if err != nil {
 		return err
 	}
-	key, err := os.ReadFile(cfg.OrgKeyFile)
+	ps, err := readOrgKey(cfg.OrgKeyFile)
 	if err != nil {
-		return fmt.Errorf("read org key: %w", err)
+		return err
 	}
-	ps, err := ingest.NewPseudonymizer([]byte(strings.TrimSpace(string(key))))
-	if err != nil {
-		return fmt.Errorf("org key %s: %w", cfg.OrgKeyFile, err)
-	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
+	log := ingestLogger(env)
 	gc := *cfg.Google
 	gc.Logger = log
 	if gc.HTTPClient == nil {
@@ -159,41 +166,87 @@ func runIngestGoogle(ctx context.Context, env *Env, opts ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "overload ingest google: weeks %s → %s\n", joinWeeks(weeks), opts.Out)
+	return runSourceIngest(ctx, env, ingestRun{
+		Command: "google", Source: src, Name: google.SourceName, Out: opts.Out, Weeks: weeks, Concurrency: cfg.Concurrency,
+		Restart: opts.Restart, Logger: log,
+		Stats: func() string {
+			st := src.Stats()
+			return fmt.Sprintf("calls %d · retries %d · Gmail units %d", st.Calls, st.Retries, st.GmailUnits)
+		},
+	})
+}
+
+// readOrgKey reads the organisation's pseudonymization key from path.
+func readOrgKey(path string) (*ingest.Pseudonymizer, error) {
+	key, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read org key: %w", err)
+	}
+	ps, err := ingest.NewPseudonymizer([]byte(strings.TrimSpace(string(key))))
+	if err != nil {
+		return nil, fmt.Errorf("org key %s: %w", path, err)
+	}
+	return ps, nil
+}
+
+// ingestLogger is env's logger, or warnings to stderr.
+func ingestLogger(env *Env) *slog.Logger {
+	if env.Logger != nil {
+		return env.Logger
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// An ingestRun is one `overload ingest SOURCE` run.
+type ingestRun struct {
+	Command     string // the subcommand, for messages: google, graph
+	Source      ingest.Source
+	Name        string // the source's name: checkpoints and dataset shard
+	Out         string
+	Weeks       []dataset.Week
+	Concurrency int
+	Restart     bool
+	Logger      *slog.Logger
+	Stats       func() string // the source's API counters, for progress and summary
+}
+
+// runSourceIngest runs r through an ingest.Runner: progress lines on
+// stderr (at most one a second, and every tenth of the users), then a
+// summary with the skipped users on stdout.
+func runSourceIngest(ctx context.Context, env *Env, r ingestRun) error {
+	fmt.Fprintf(env.Stderr, "overload ingest %s: weeks %s → %s\n", r.Command, joinWeeks(r.Weeks), r.Out)
 	start := env.Now()
 	var last time.Time
-	r := &ingest.Runner{
-		Source: src, Name: google.SourceName, Root: opts.Out, Weeks: weeks,
-		Concurrency: cfg.Concurrency, Logger: log, Restart: opts.Restart,
+	runner := &ingest.Runner{
+		Source: r.Source, Name: r.Name, Root: r.Out, Weeks: r.Weeks,
+		Concurrency: r.Concurrency, Logger: r.Logger, Restart: r.Restart,
 		Progress: func(p ingest.Progress) {
 			now := env.Now()
 			if p.Done != p.Users && now.Sub(last) < time.Second && p.Done%max(1, p.Users/10) != 0 {
 				return
 			}
 			last = now
-			st := src.Stats()
-			fmt.Fprintf(env.Stderr, "  users %d/%d (resumed %d, skipped %d) · calls %d · retries %d · Gmail units %d · %s\n",
-				p.Done, p.Users, p.Resumed, p.Skipped, st.Calls, st.Retries, st.GmailUnits, now.Sub(start).Round(time.Second))
+			fmt.Fprintf(env.Stderr, "  users %d/%d (resumed %d, skipped %d) · %s · %s\n",
+				p.Done, p.Users, p.Resumed, p.Skipped, r.Stats(), now.Sub(start).Round(time.Second))
 		},
 	}
-	sum, err := r.Run(ctx)
+	sum, err := runner.Run(ctx)
 	if err != nil {
 		return err
 	}
-	st := src.Stats()
 	fmt.Fprintf(env.Stdout, `Ingested %d users (%d read now, %d from an earlier run's checkpoints), %d skipped.
 Wrote %d people, %d events, %d attendance rows, %d messages to %s
 (%d event copies and %d message copies seen on several calendars or mailboxes were deduplicated).
-API calls: %d (%d retries), Gmail quota units: %d.
-`, sum.Users, sum.Read, sum.Resumed, len(sum.Skipped), sum.People, sum.Events, sum.Attendance, sum.Messages, opts.Out,
-		sum.DuplicateEventCopies, sum.DuplicateMessageCopies, st.Calls, st.Retries, st.GmailUnits)
+API %s.
+`, sum.Users, sum.Read, sum.Resumed, len(sum.Skipped), sum.People, sum.Events, sum.Attendance, sum.Messages, r.Out,
+		sum.DuplicateEventCopies, sum.DuplicateMessageCopies, r.Stats())
 	if len(sum.Skipped) > 0 {
 		fmt.Fprintf(env.Stdout, "Skipped users (run the same command again to read them):\n")
 		for _, s := range sum.Skipped {
 			fmt.Fprintf(env.Stdout, "  %s: %s\n", s.PersonID, s.Reason)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "Next: overload analyze --data %s --out DIR --weeks %s\n", opts.Out, joinWeeks(weeks))
+	fmt.Fprintf(env.Stdout, "Next: overload analyze --data %s --out DIR --weeks %s\n", r.Out, joinWeeks(r.Weeks))
 	return nil
 }
 

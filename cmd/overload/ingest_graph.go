@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -22,7 +21,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/overload-engine/overload/dataset"
-	"github.com/overload-engine/overload/ingest"
 	"github.com/overload-engine/overload/ingest/msgraph"
 	"github.com/overload-engine/overload/ingest/msgraph/graphtest"
 	"github.com/overload-engine/overload/ingest/synthetic"
@@ -99,16 +97,9 @@ func resolveGraphConfig(m *msgraph.Config, dir string, getenv func(string) strin
 	return m.Validate()
 }
 
-type graphIngestOptions struct {
-	Config  string
-	Weeks   string
-	Out     string
-	Restart bool
-}
-
 // newIngestGraphCmd is `overload ingest graph`.
 func newIngestGraphCmd(env *Env) *cobra.Command {
-	var opts graphIngestOptions
+	var opts ingestOptions
 	cmd := &cobra.Command{
 		Use:   "graph --config FILE --weeks 2026-W47[,...] --out DIR",
 		Short: "Ingest Microsoft 365 (users, calendars, mail) metadata through Microsoft Graph",
@@ -135,38 +126,24 @@ checkpoints (DIR/_ingest/msgraph/) when started again; --restart discards them.`
 			return runIngestGraph(cmd.Context(), env, opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.Config, "config", "", "config `file` (YAML)")
-	f.StringVar(&opts.Weeks, "weeks", "", "ISO weeks to ingest, e.g. 2026-W46,2026-W47 or 2026-W40..2026-W47")
-	f.StringVar(&opts.Out, "out", "", "dataset `dir` to write")
-	f.BoolVar(&opts.Restart, "restart", false, "discard an interrupted run's checkpoints instead of resuming it")
+	opts.addFlags(cmd)
 	return cmd
 }
 
-func runIngestGraph(ctx context.Context, env *Env, opts graphIngestOptions) error {
-	if opts.Config == "" || opts.Weeks == "" || opts.Out == "" {
-		return usagef("--config, --weeks and --out are required")
-	}
-	weeks, err := dataset.ParseWeeks(opts.Weeks)
+func runIngestGraph(ctx context.Context, env *Env, opts ingestOptions) error {
+	weeks, err := opts.parseWeeks()
 	if err != nil {
-		return usagef("--weeks: %v", err)
+		return err
 	}
 	cfg, err := loadGraphIngestConfig(opts.Config, env.Getenv)
 	if err != nil {
 		return err
 	}
-	key, err := os.ReadFile(cfg.OrgKeyFile)
+	ps, err := readOrgKey(cfg.OrgKeyFile)
 	if err != nil {
-		return fmt.Errorf("read org key: %w", err)
+		return err
 	}
-	ps, err := ingest.NewPseudonymizer([]byte(strings.TrimSpace(string(key))))
-	if err != nil {
-		return fmt.Errorf("org key %s: %w", cfg.OrgKeyFile, err)
-	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
+	log := ingestLogger(env)
 	mc := *cfg.MSGraph
 	mc.Logger = log
 	if mc.Transport == nil && env.HTTPClient != nil {
@@ -176,42 +153,14 @@ func runIngestGraph(ctx context.Context, env *Env, opts graphIngestOptions) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "overload ingest graph: weeks %s → %s\n", graphWeekList(weeks), opts.Out)
-	start := env.Now()
-	var last time.Time
-	r := &ingest.Runner{
-		Source: src, Name: msgraph.SourceName, Root: opts.Out, Weeks: weeks,
-		Concurrency: cfg.Concurrency, Logger: log, Restart: opts.Restart,
-		Progress: func(p ingest.Progress) {
-			now := env.Now()
-			if p.Done != p.Users && now.Sub(last) < time.Second && p.Done%max(1, p.Users/10) != 0 {
-				return
-			}
-			last = now
+	return runSourceIngest(ctx, env, ingestRun{
+		Command: "graph", Source: src, Name: msgraph.SourceName, Out: opts.Out, Weeks: weeks, Concurrency: cfg.Concurrency,
+		Restart: opts.Restart, Logger: log,
+		Stats: func() string {
 			st := src.Stats()
-			fmt.Fprintf(env.Stderr, "  users %d/%d (resumed %d, skipped %d) · calls %d · retries %d · %s\n",
-				p.Done, p.Users, p.Resumed, p.Skipped, st.Calls, st.Retries, now.Sub(start).Round(time.Second))
+			return fmt.Sprintf("calls %d · retries %d (after 429, 503 or 504)", st.Calls, st.Retries)
 		},
-	}
-	sum, err := r.Run(ctx)
-	if err != nil {
-		return err
-	}
-	st := src.Stats()
-	fmt.Fprintf(env.Stdout, `Ingested %d users (%d read now, %d from an earlier run's checkpoints), %d skipped.
-Wrote %d people, %d events, %d attendance rows, %d messages to %s
-(%d event copies and %d message copies seen on several calendars or mailboxes were deduplicated).
-Graph calls: %d (%d retries after 429, 503 or 504).
-`, sum.Users, sum.Read, sum.Resumed, len(sum.Skipped), sum.People, sum.Events, sum.Attendance, sum.Messages, opts.Out,
-		sum.DuplicateEventCopies, sum.DuplicateMessageCopies, st.Calls, st.Retries)
-	if len(sum.Skipped) > 0 {
-		fmt.Fprintf(env.Stdout, "Skipped users (run the same command again to read them):\n")
-		for _, s := range sum.Skipped {
-			fmt.Fprintf(env.Stdout, "  %s: %s\n", s.PersonID, s.Reason)
-		}
-	}
-	fmt.Fprintf(env.Stdout, "Next: overload analyze --data %s --out DIR --weeks %s\n", opts.Out, graphWeekList(weeks))
-	return nil
+	})
 }
 
 type graphFakeOptions struct {
@@ -304,8 +253,8 @@ func runFakeAPIGraph(ctx context.Context, env *Env, opts graphFakeOptions) error
 Config written to %s. Next:
   overload ingest graph --config %s --weeks %s --out DIR
 Serving until interrupted.
-`, opts.People, graphWeekList(org.Weeks), srv.BaseURL(), opts.FaultRate, opts.Latency, opts.WriteConfig, opts.WriteConfig,
-		graphWeekList(org.Weeks))
+`, opts.People, joinWeeks(org.Weeks), srv.BaseURL(), opts.FaultRate, opts.Latency, opts.WriteConfig, opts.WriteConfig,
+		joinWeeks(org.Weeks))
 
 	select {
 	case err := <-served:
@@ -358,12 +307,4 @@ func writeGraphFakeConfig(path string, srv *graphtest.Server, org *synthetic.Org
 		return fmt.Errorf("write config: %w", err)
 	}
 	return nil
-}
-
-func graphWeekList(ws []dataset.Week) string {
-	s := make([]string, len(ws))
-	for i, w := range ws {
-		s[i] = w.String()
-	}
-	return strings.Join(s, ",")
 }
