@@ -100,7 +100,7 @@ func preset(t *testing.T, name string) analysis.Config {
 	return c
 }
 
-func acc(p string) att { return att{p, dataset.ResponseAccepted, ""} }
+func acc(p string) att  { return att{p, dataset.ResponseAccepted, ""} }
 func orgz(p string) att { return att{p, dataset.ResponseOrganizer, ""} }
 
 // want checks named metrics (hours, counts, shares) of a row.
@@ -159,9 +159,9 @@ func TestExclusionRules(t *testing.T) {
 	o.event(dataset.KindMeeting, "Mon 09:00", "Mon 10:00", func(e *dataset.Event) { e.IsCancelled = true }, orgz("ann"), acc("bob"))
 	o.event(dataset.KindFocus, "Mon 10:00", "Mon 12:00", nil, orgz("ann"))
 	o.event(dataset.KindMeeting, "Tue 00:00", "Wed 00:00", func(e *dataset.Event) { e.IsAllDay = true }, orgz("ann"), acc("bob"))
-	o.meeting("Tue 09:00", "Tue 18:00", orgz("ann"), acc("bob"))                              // 9 h > 8 h
-	o.meeting("Tue 10:00", "Tue 10:00", orgz("ann"), acc("bob"))                              // 0 h
-	o.meeting("Wed 09:00", "Wed 10:00", orgz("ann"))                                          // alone
+	o.meeting("Tue 09:00", "Tue 18:00", orgz("ann"), acc("bob"))                                           // 9 h > 8 h
+	o.meeting("Tue 10:00", "Tue 10:00", orgz("ann"), acc("bob"))                                           // 0 h
+	o.meeting("Wed 09:00", "Wed 10:00", orgz("ann"))                                                       // alone
 	o.meeting("Wed 10:00", "Wed 11:00", att{"ann", dataset.ResponseDeclined, ""}, orgz("bob"), acc("cat")) // declined
 	o.meeting("Wed 11:00", "Wed 12:00", orgz("bob"), att{"ann", dataset.ResponseTentative, dataset.ShowAsTentative}, acc("cat"))
 	o.meeting("Wed 13:00", "Wed 14:00", orgz("bob"), att{"ann", dataset.ResponseNeedsAction, ""})
@@ -204,8 +204,8 @@ func TestEmailSendBlock(t *testing.T) {
 	want(t, rows["ann/2026-W10"], map[string]float64{
 		"Email": 5 * min1, "EmailsSent": 1, "WHEmail": 3 * min1, "AHEmail": 2 * min1,
 		"Chat": min1, "ChatsSent": 1, "Collab": 6 * min1, "AHCollab": 3 * min1, "Weekend": min1,
-		"Span": 6 * min1, // Monday 08:58–09:03 and Saturday 10:59–11:00
-		"Active": 1,      // half-hours 09:00 Monday and 11:00 Saturday
+		"Span":          6 * min1, // Monday 08:58–09:03 and Saturday 10:59–11:00
+		"Active":        1,        // half-hours 09:00 Monday and 11:00 Saturday
 		"Uninterrupted": 40 - 3*min1, "Focus": 40,
 	})
 	// bob reads one email (1.5 min at 09:03); the chat arrives on Saturday, after his last working
@@ -323,8 +323,8 @@ func TestWeekBoundaryMeeting(t *testing.T) {
 
 func TestManagerMeetings(t *testing.T) {
 	o := newOrg(dataset.Person{PersonID: "ann", ManagerID: "mgr"}, dataset.Person{PersonID: "mgr"}, dataset.Person{PersonID: "bob"})
-	o.meeting("Mon 10:00", "Mon 10:30", orgz("mgr"), acc("ann"))                                         // 1:1
-	o.meeting("Tue 10:00", "Tue 11:00", orgz("bob"), acc("ann"), acc("mgr"))                             // with manager
+	o.meeting("Mon 10:00", "Mon 10:30", orgz("mgr"), acc("ann"))                                           // 1:1
+	o.meeting("Tue 10:00", "Tue 11:00", orgz("bob"), acc("ann"), acc("mgr"))                               // with manager
 	o.meeting("Wed 10:00", "Wed 11:00", orgz("bob"), acc("ann"), att{"mgr", dataset.ResponseDeclined, ""}) // manager declined
 	o.meeting("Thu 10:00", "Thu 11:00", orgz("bob"), acc("ann"), att{"mgr", dataset.ResponseTentative, ""})
 	rows := o.run(t, preset(t, "default"))
@@ -347,9 +347,9 @@ func TestSizeLengthAndWorkload(t *testing.T) {
 		}
 	}
 	o := newOrg(ppl...)
-	o.meeting("Mon 10:00", "Mon 12:00", atts...)                                  // large (10), long
+	o.meeting("Mon 10:00", "Mon 12:00", atts...)                                                                         // large (10), long
 	o.event(dataset.KindMeeting, "Tue 10:00", "Tue 11:00", func(e *dataset.Event) { e.IsRecurring = true }, atts[:9]...) // large (9), short
-	o.meeting("Wed 10:00", "Wed 11:00", atts[:8]...) // small (8), short
+	o.meeting("Wed 10:00", "Wed 11:00", atts[:8]...)                                                                     // small (8), short
 	r := o.run(t, preset(t, "default"))["p0/2026-W10"]
 	want(t, r, map[string]float64{"LargeLong": 2, "LargeShort": 1, "SmallShort": 1, "SmallLong": 0, "Recurring": 1,
 		"Generated": 2*9 + 1*8 + 1*7})
