@@ -116,7 +116,7 @@ func (c *weekCalc) traceRead(m *message, pieces []Interval) {
 	c.tr.Reads = append(c.tr.Reads, ExplainedRead{MessageID: m.MessageID, Channel: m.Channel, Arrival: m.SentAt, Pieces: pieces, Dropped: pieces == nil})
 }
 
-func (e *Explanation) fill(c *weekCalc, w dataset.Week, ms []meetingRow, meet, email, chat, collab, free, quiet Set, t totals) {
+func (e *Explanation) fill(c *weekCalc, w dataset.Week, ms []meetingRow, meet, free, quiet Set, t totals) {
 	e.Start, e.End = c.wsT, time.UnixMicro(c.we).In(c.sc.loc)
 	for _, d := range c.days {
 		e.Days = append(e.Days, ExplainedDay{Start: time.UnixMicro(d.iv.S).In(c.sc.loc), End: time.UnixMicro(d.iv.E).In(c.sc.loc), OOO: d.ooo})
@@ -142,9 +142,6 @@ func (e *Explanation) fill(c *weekCalc, w dataset.Week, ms []meetingRow, meet, e
 	step("Uninterrupted_hours", r.UninterruptedHours, "pieces of working hours without any collaboration of at least %g min: %d piece(s) in all", c.cfg.UninterruptedMinutes, len(quiet))
 	step("Fragmented_hours", r.FragmentedHours, "free pieces shorter than %g min", c.cfg.FragmentedMinutes)
 	step("Reads", float64(len(e.Reads)), "%d received message(s) queued FIFO into free working time, %d dropped at the week's end", len(e.Reads), r.ReadsDropped)
-	_ = email
-	_ = chat
-	_ = collab
 }
 
 // WriteText writes the explanation as a readable timeline, in the person's

@@ -149,13 +149,24 @@ func (ix *index) supervisorIndicator(id string) string {
 	return dataset.SupervisorManager
 }
 
+// uniqueStrings returns in without empty strings and repeats, in order.
 func uniqueStrings(in []string) []string {
 	if len(in) < 2 {
 		return in
 	}
 	out := make([]string, 0, len(in))
+	if len(in) <= 16 {
+		for _, s := range in {
+			if s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	seen := make(map[string]bool, len(in)) // a large list: an all-hands mail
 	for _, s := range in {
-		if s != "" && !slices.Contains(out, s) {
+		if s != "" && !seen[s] {
+			seen[s] = true
 			out = append(out, s)
 		}
 	}

@@ -141,7 +141,7 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	tot.readsDropped = int32(c.dropped)
 	row := c.row(w, &tot)
 	if c.tr != nil {
-		c.tr.fill(c, w, ms, meetSet, emailSet, chatSet, collabSet, free, quiet, tot)
+		c.tr.fill(c, w, ms, meetSet, free, quiet, tot)
 	}
 	return row, tot
 }
@@ -386,7 +386,7 @@ func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
 	var withMgr, withMgr11, ss, sl, ls, ll, rec []Interval
 	for _, m := range ms {
 		ev := m.ev
-		if mgr != "" && c.managerAttends(m.ev, mgr) {
+		if mgr != "" && c.managerAttends(m.attendance.ev, mgr) {
 			withMgr = append(withMgr, m.clip)
 			if ev.Invitees == 2 {
 				withMgr11 = append(withMgr11, m.clip)
@@ -423,8 +423,10 @@ func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
 	tot.recurring = NewSet(rec).Len()
 }
 
-func (c *weekCalc) managerAttends(ev *event, mgr string) bool {
-	for _, a := range c.ix.attByEvent[c.ix.eventOf[ev.EventID]] {
+// managerAttends reports whether mgr's attendance row on event ev (an index
+// into ix.events) says accepted or organizer (SPEC §8.11).
+func (c *weekCalc) managerAttends(ev int, mgr string) bool {
+	for _, a := range c.ix.attByEvent[ev] {
 		if a.person == mgr && (a.response == dataset.ResponseAccepted || a.response == dataset.ResponseOrganizer) {
 			return true
 		}
