@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -159,24 +160,17 @@ func (e *configError) Error() string {
 // It reads the files the config names (the org key, credentials) only to
 // check they exist; it calls no API.
 func loadBatchConfig(env *Env, path string) (*batchConfig, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
 	var cfg batchConfig
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+	if err := readStrictYAML(path, &cfg); err != nil && !errors.Is(err, io.EOF) {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("config %s: %s (see configs/README.md for the fields)", path, yamlErrorLine(err))
 	}
 	cfg.path = path
 	dir := filepath.Dir(path)
-	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(dir, p)
-	}
+	rel := func(p string) string { return relTo(dir, p) }
 	cfg.OrgKeyFile = rel(cfg.OrgKeyFile)
 	cfg.Out = rel(cfg.Out)
 	cfg.Dataset = rel(cfg.Dataset)

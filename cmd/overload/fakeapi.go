@@ -173,7 +173,7 @@ func writeFakeConfig(path string, srv *googletest.Server, org *synthetic.Org) er
 	}
 	d, c, g := srv.Endpoints()
 	cfg := ingestConfig{
-		OrgKeyFile: orgKey,
+		sourceFileConfig: sourceFileConfig{OrgKeyFile: orgKey},
 		Google: &google.Config{
 			CredentialsFile: saKey,
 			AdminEmail:      srv.Admin(),

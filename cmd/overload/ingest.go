@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/overload-engine/overload/dataset"
 	"github.com/overload-engine/overload/ingest"
@@ -21,44 +19,25 @@ import (
 // ingestConfig is the YAML configuration of `overload ingest` (see
 // configs/google.yaml). Relative paths are relative to the file.
 type ingestConfig struct {
-	// OrgKeyFile holds the organisation's pseudonymization key (at least
-	// 16 bytes; surrounding blanks are ignored).
-	OrgKeyFile string `yaml:"org_key_file"`
-	// Concurrency is how many users are read at once; 0 = the default.
-	Concurrency int `yaml:"concurrency,omitempty"`
+	sourceFileConfig `yaml:",inline"`
 	// Google configures the Google Workspace source.
 	Google *google.Config `yaml:"google"`
 }
 
 // loadIngestConfig reads and validates the config file at path.
 func loadIngestConfig(path string) (*ingestConfig, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
 	var cfg ingestConfig
-	if err := dec.Decode(&cfg); err != nil {
+	if err := readStrictYAML(path, &cfg); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	dir := filepath.Dir(path)
-	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(dir, p)
+	if err := cfg.resolve(path, dir); err != nil {
+		return nil, err
 	}
-	cfg.OrgKeyFile = rel(cfg.OrgKeyFile)
-	switch {
-	case cfg.OrgKeyFile == "":
-		return nil, fmt.Errorf("config %s: org_key_file is required", path)
-	case cfg.Concurrency < 0:
-		return nil, fmt.Errorf("config %s: concurrency %d: want 0 or more", path, cfg.Concurrency)
-	case cfg.Google == nil:
+	if cfg.Google == nil {
 		return nil, fmt.Errorf("config %s: no google section", path)
 	}
-	cfg.Google.CredentialsFile = rel(cfg.Google.CredentialsFile)
+	cfg.Google.CredentialsFile = relTo(dir, cfg.Google.CredentialsFile)
 	if err := cfg.Google.Validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}

@@ -5,7 +5,6 @@ package main
 // through package ingest/msgraph.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,10 +28,7 @@ import (
 // graphIngestConfig is the YAML configuration of `overload ingest graph`
 // (see configs/msgraph.yaml). Relative paths are relative to the file.
 type graphIngestConfig struct {
-	// OrgKeyFile holds the organisation's pseudonymization key.
-	OrgKeyFile string `yaml:"org_key_file"`
-	// Concurrency is how many mailboxes are read at once; 0 = the default.
-	Concurrency int `yaml:"concurrency,omitempty"`
+	sourceFileConfig `yaml:",inline"`
 	// MSGraph configures the Microsoft Graph source.
 	MSGraph *msgraph.Config `yaml:"msgraph"`
 }
@@ -44,30 +40,15 @@ const graphSecretEnv = "OVERLOAD_GRAPH_CLIENT_SECRET"
 // loadGraphIngestConfig reads and validates the config file at path;
 // getenv (nil = none) supplies $OVERLOAD_GRAPH_CLIENT_SECRET.
 func loadGraphIngestConfig(path string, getenv func(string) string) (*graphIngestConfig, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
 	var cfg graphIngestConfig
-	if err := dec.Decode(&cfg); err != nil {
+	if err := readStrictYAML(path, &cfg); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	dir := filepath.Dir(path)
-	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(dir, p)
+	if err := cfg.resolve(path, dir); err != nil {
+		return nil, err
 	}
-	cfg.OrgKeyFile = rel(cfg.OrgKeyFile)
-	switch {
-	case cfg.OrgKeyFile == "":
-		return nil, fmt.Errorf("config %s: org_key_file is required", path)
-	case cfg.Concurrency < 0:
-		return nil, fmt.Errorf("config %s: concurrency %d: want 0 or more", path, cfg.Concurrency)
-	case cfg.MSGraph == nil:
+	if cfg.MSGraph == nil {
 		return nil, fmt.Errorf("config %s: no msgraph section", path)
 	}
 	if err := resolveGraphConfig(cfg.MSGraph, dir, getenv); err != nil {
@@ -81,16 +62,10 @@ func loadGraphIngestConfig(path string, getenv func(string) string) (*graphInges
 // none) when no file names it, and validates m. The batch command (`overload
 // run`) can use it on a decoded msgraph section.
 func resolveGraphConfig(m *msgraph.Config, dir string, getenv func(string) string) error {
-	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(dir, p)
-	}
-	m.ClientSecretFile = rel(m.ClientSecretFile)
-	m.CertificateFile = rel(m.CertificateFile)
-	m.CertificatePasswordFile = rel(m.CertificatePasswordFile)
-	m.FederatedTokenFile = rel(m.FederatedTokenFile)
+	m.ClientSecretFile = relTo(dir, m.ClientSecretFile)
+	m.CertificateFile = relTo(dir, m.CertificateFile)
+	m.CertificatePasswordFile = relTo(dir, m.CertificatePasswordFile)
+	m.FederatedTokenFile = relTo(dir, m.FederatedTokenFile)
 	if m.ClientSecretFile == "" && getenv != nil {
 		m.ClientSecret = getenv(graphSecretEnv)
 	}
@@ -285,7 +260,7 @@ func writeGraphFakeConfig(path string, srv *graphtest.Server, org *synthetic.Org
 		return fmt.Errorf("write org key: %w", err)
 	}
 	cfg := graphIngestConfig{
-		OrgKeyFile: orgKey,
+		sourceFileConfig: sourceFileConfig{OrgKeyFile: orgKey},
 		MSGraph: &msgraph.Config{
 			Auth:     msgraph.AuthNone,
 			Endpoint: srv.BaseURL(),
