@@ -78,33 +78,43 @@ them is reported on stderr as a privacy violation.`,
 			return runFakeAPIGoogle(cmd.Context(), env, opts)
 		},
 	}
-	f := cmd.Flags()
-	f.IntVar(&opts.People, "people", 200, "number of people in the organisation")
-	f.IntVar(&opts.Weeks, "weeks", 2, "number of weeks to generate")
-	f.Var(&opts.Start, "start", "first ISO week (default: the weeks before this one)")
-	f.Int64Var(&opts.Seed, "seed", 1, "random seed of the generator")
-	f.Float64Var(&opts.FaultRate, "fault-rate", 0, "share of API requests that fail (0 to 1)")
-	f.DurationVar(&opts.Latency, "latency", 0, "delay added to every API response")
-	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8087", "address to listen on")
-	f.StringVar(&opts.WriteConfig, "write-config", "", "ingest config `file` to write")
+	opts.addFlags(cmd, "127.0.0.1:8087", "share of API requests that fail (0 to 1)")
 	return cmd
 }
 
-func runFakeAPIGoogle(ctx context.Context, env *Env, opts fakeAPIOptions) error {
+// addFlags adds the flags every `overload fakeapi` server takes.
+func (o *fakeAPIOptions) addFlags(cmd *cobra.Command, addr, faultHelp string) {
+	f := cmd.Flags()
+	f.IntVar(&o.People, "people", 200, "number of people in the organisation")
+	f.IntVar(&o.Weeks, "weeks", 2, "number of weeks to generate")
+	f.Var(&o.Start, "start", "first ISO week (default: the weeks before this one)")
+	f.Int64Var(&o.Seed, "seed", 1, "random seed of the generator")
+	f.Float64Var(&o.FaultRate, "fault-rate", 0, faultHelp)
+	f.DurationVar(&o.Latency, "latency", 0, "delay added to every API response")
+	f.StringVar(&o.Addr, "addr", addr, "address to listen on")
+	f.StringVar(&o.WriteConfig, "write-config", "", "ingest config `file` to write")
+}
+
+// generate checks the flags and generates the organisation to serve.
+func (o *fakeAPIOptions) generate(env *Env) (*synthetic.Org, error) {
 	switch {
-	case opts.WriteConfig == "":
-		return usagef("--write-config is required")
-	case opts.People < 2 || opts.People > 100000:
-		return usagef("--people %d: want 2 to 100000", opts.People)
-	case opts.Weeks < 1 || opts.Weeks > 104:
-		return usagef("--weeks %d: want 1 to 104", opts.Weeks)
-	case opts.FaultRate < 0 || opts.FaultRate >= 1:
-		return usagef("--fault-rate %g: want 0 to below 1", opts.FaultRate)
+	case o.WriteConfig == "":
+		return nil, usagef("--write-config is required")
+	case o.People < 2 || o.People > 100000:
+		return nil, usagef("--people %d: want 2 to 100000", o.People)
+	case o.Weeks < 1 || o.Weeks > 104:
+		return nil, usagef("--weeks %d: want 1 to 104", o.Weeks)
+	case o.FaultRate < 0 || o.FaultRate >= 1:
+		return nil, usagef("--fault-rate %g: want 0 to below 1", o.FaultRate)
 	}
-	if opts.Start == (dataset.Week{}) {
-		opts.Start = dataset.WeekOf(env.Now()).Add(-opts.Weeks)
+	if o.Start == (dataset.Week{}) {
+		o.Start = dataset.WeekOf(env.Now()).Add(-o.Weeks)
 	}
-	org, err := synthetic.Generate(synthetic.Config{People: opts.People, Weeks: opts.Weeks, Start: opts.Start, Seed: opts.Seed})
+	return synthetic.Generate(synthetic.Config{People: o.People, Weeks: o.Weeks, Start: o.Start, Seed: o.Seed})
+}
+
+func runFakeAPIGoogle(ctx context.Context, env *Env, opts fakeAPIOptions) error {
+	org, err := opts.generate(env)
 	if err != nil {
 		return err
 	}

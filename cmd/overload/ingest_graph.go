@@ -19,7 +19,6 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/overload-engine/overload/dataset"
 	"github.com/overload-engine/overload/ingest/msgraph"
 	"github.com/overload-engine/overload/ingest/msgraph/graphtest"
 	"github.com/overload-engine/overload/ingest/synthetic"
@@ -138,20 +137,9 @@ func runIngestGraph(ctx context.Context, env *Env, opts ingestOptions) error {
 	})
 }
 
-type graphFakeOptions struct {
-	People      int
-	Weeks       int
-	Start       dataset.Week
-	Seed        int64
-	FaultRate   float64
-	Latency     time.Duration
-	Addr        string
-	WriteConfig string
-}
-
 // newFakeAPIGraphCmd is `overload fakeapi graph`.
 func newFakeAPIGraphCmd(env *Env) *cobra.Command {
-	var opts graphFakeOptions
+	var opts fakeAPIOptions
 	cmd := &cobra.Command{
 		Use:   "graph --write-config FILE [--addr 127.0.0.1:8088]",
 		Short: "Serve a synthetic organisation as a fake Microsoft Graph",
@@ -173,33 +161,12 @@ Every payload holds canary subjects and bodies; a request that asks for them
 			return runFakeAPIGraph(cmd.Context(), env, opts)
 		},
 	}
-	f := cmd.Flags()
-	f.IntVar(&opts.People, "people", 200, "number of people in the organisation")
-	f.IntVar(&opts.Weeks, "weeks", 2, "number of weeks to generate")
-	f.Var(&opts.Start, "start", "first ISO week (default: the weeks before this one)")
-	f.Int64Var(&opts.Seed, "seed", 1, "random seed of the generator")
-	f.Float64Var(&opts.FaultRate, "fault-rate", 0, "share of API requests that fail with 429, 503 or 504 (0 to 1)")
-	f.DurationVar(&opts.Latency, "latency", 0, "delay added to every API response")
-	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8088", "address to listen on")
-	f.StringVar(&opts.WriteConfig, "write-config", "", "ingest config `file` to write")
+	opts.addFlags(cmd, "127.0.0.1:8088", "share of API requests that fail with 429, 503 or 504 (0 to 1)")
 	return cmd
 }
 
-func runFakeAPIGraph(ctx context.Context, env *Env, opts graphFakeOptions) error {
-	switch {
-	case opts.WriteConfig == "":
-		return usagef("--write-config is required")
-	case opts.People < 2 || opts.People > 100000:
-		return usagef("--people %d: want 2 to 100000", opts.People)
-	case opts.Weeks < 1 || opts.Weeks > 104:
-		return usagef("--weeks %d: want 1 to 104", opts.Weeks)
-	case opts.FaultRate < 0 || opts.FaultRate >= 1:
-		return usagef("--fault-rate %g: want 0 to below 1", opts.FaultRate)
-	}
-	if opts.Start == (dataset.Week{}) {
-		opts.Start = dataset.WeekOf(env.Now()).Add(-opts.Weeks)
-	}
-	org, err := synthetic.Generate(synthetic.Config{People: opts.People, Weeks: opts.Weeks, Start: opts.Start, Seed: opts.Seed})
+func runFakeAPIGraph(ctx context.Context, env *Env, opts fakeAPIOptions) error {
+	org, err := opts.generate(env)
 	if err != nil {
 		return err
 	}
