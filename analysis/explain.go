@@ -86,7 +86,7 @@ func Explain(t *dataset.Tables, person string, w dataset.Week, cfg Config) (*Exp
 		return nil, err
 	}
 	tr := &Explanation{Person: p, Zone: sc.zone, Week: w}
-	c := &weekCalc{cfg: &cfg, ix: ix, p: &p, sc: sc, tr: tr, excluded: map[string]int{}}
+	c := &weekCalc{cfg: &cfg, ix: ix, p: &p, pi: pi, sc: sc, tr: tr, excluded: map[string]int{}}
 	c.run(w)
 	return tr, nil
 }
@@ -106,14 +106,14 @@ func (c *weekCalc) traceSend(m *message, counted bool, note string) {
 	if c.tr == nil {
 		return
 	}
-	c.tr.Sends = append(c.tr.Sends, ExplainedSend{MessageID: m.MessageID, Channel: m.Channel, SentAt: m.SentAt, Counted: counted, Note: note})
+	c.tr.Sends = append(c.tr.Sends, ExplainedSend{MessageID: m.id, Channel: m.channel, SentAt: time.UnixMicro(m.at).UTC(), Counted: counted, Note: note})
 }
 
 func (c *weekCalc) traceRead(m *message, pieces []Interval) {
 	if c.tr == nil {
 		return
 	}
-	c.tr.Reads = append(c.tr.Reads, ExplainedRead{MessageID: m.MessageID, Channel: m.Channel, Arrival: m.SentAt, Pieces: pieces, Dropped: pieces == nil})
+	c.tr.Reads = append(c.tr.Reads, ExplainedRead{MessageID: m.id, Channel: m.channel, Arrival: time.UnixMicro(m.at).UTC(), Pieces: pieces, Dropped: pieces == nil})
 }
 
 func (e *Explanation) fill(c *weekCalc, w dataset.Week, ms []meetingRow, meet, free, quiet Set, t totals) {

@@ -59,7 +59,7 @@ func Meetings(ctx context.Context, t *dataset.Tables, people []string, weeks []d
 		}
 		for _, w := range weeks {
 			tr := &Explanation{Person: p, Zone: sc.zone, Week: w}
-			c := &weekCalc{cfg: &cfg, ix: ix, p: &p, sc: sc, tr: tr, excluded: map[string]int{}}
+			c := &weekCalc{cfg: &cfg, ix: ix, p: &p, pi: pi, sc: sc, tr: tr, excluded: map[string]int{}}
 			row, _ := c.run(w)
 			out = append(out, WeekMeetings{Row: row, Meetings: c.includedMeetings(tr)})
 		}

@@ -14,6 +14,7 @@ type weekCalc struct {
 	cfg *Config
 	ix  *index
 	p   *dataset.Person
+	pi  int32 // p's position in ix.all
 	sc  *schedule
 	tr  *Explanation // nil unless explaining
 
@@ -52,17 +53,17 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	// Sends (SPEC §4, §8.3).
 	var emailSends, chatSends []Interval
 	var sendInstants []int64
-	for _, i := range c.ix.sentBy[c.p.PersonID] {
+	for _, i := range c.ix.sentBy(c.pi) {
 		m := &c.ix.msgs[i]
 		d := minutes(c.cfg.EmailSendMinutes)
-		if m.Channel == dataset.ChannelChat {
+		if m.channel == dataset.ChannelChat {
 			d = minutes(c.cfg.ChatSendMinutes)
 		}
 		if m.at-d >= c.we {
 			break // sorted by sent_at: nothing later touches the week
 		}
 		inWeek := m.at >= c.ws && m.at < c.we
-		if m.IsAuto || !m.hasOther {
+		if m.auto || !m.hasOther {
 			if inWeek {
 				c.traceSend(m, false, sendSkipReason(m))
 			}
@@ -70,7 +71,7 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 		}
 		if m.at > c.ws {
 			block := Interval{max(m.at-d, c.ws), min(m.at, c.we)}
-			if m.Channel == dataset.ChannelChat {
+			if m.channel == dataset.ChannelChat {
 				chatSends = append(chatSends, block)
 			} else {
 				emailSends = append(emailSends, block)
@@ -147,14 +148,14 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 }
 
 func sendSkipReason(m *message) string {
-	if m.IsAuto {
+	if m.auto {
 		return "auto-generated: not a send"
 	}
 	return "no recipient other than the sender: not a send"
 }
 
 func (c *weekCalc) countSend(m *message, tot *totals, instants *[]int64) {
-	if m.Channel == dataset.ChannelChat {
+	if m.channel == dataset.ChannelChat {
 		tot.chatsSent++
 	} else {
 		tot.emailsSent++
@@ -167,12 +168,12 @@ func (c *weekCalc) countSend(m *message, tot *totals, instants *[]int64) {
 func (c *weekCalc) workingHours(tot *totals) {
 	c.days = c.sc.workDays(c.wsT)
 	var ooo []Interval
-	for _, a := range c.ix.attByPerson[c.p.PersonID] {
+	for _, a := range c.ix.attendanceOf(c.pi) {
 		ev := &c.ix.events[a.ev]
 		if ev.IsCancelled || a.response == dataset.ResponseDeclined {
 			continue
 		}
-		own := ev.Kind == dataset.KindOutOfOffice && (a.response == dataset.ResponseOrganizer || ev.OrganizerID == c.p.PersonID)
+		own := ev.Kind == dataset.KindOutOfOffice && (a.response == dataset.ResponseOrganizer || ev.organizer == c.pi)
 		if own || a.showAs == dataset.ShowAsOOF {
 			ooo = append(ooo, Interval{ev.s, ev.e})
 		}
@@ -211,7 +212,7 @@ func (c *weekCalc) meetings(tot *totals) ([]meetingRow, Set) {
 	var ms []meetingRow
 	var ivs []Interval
 	maxLen := int64(c.cfg.MaxMeetingHours * float64(usPerHour))
-	for _, a := range c.ix.attByPerson[c.p.PersonID] {
+	for _, a := range c.ix.attendanceOf(c.pi) {
 		ev := &c.ix.events[a.ev]
 		if ev.s >= c.we {
 			break // sorted by start
@@ -276,16 +277,16 @@ func (c *weekCalc) reads(meetSet Set, tot *totals) (email, chat Set) {
 	var cursor int64 = c.ws
 	var emailIvs, chatIvs []Interval
 	pos := 0 // first free piece that may hold the next start
-	for _, i := range c.ix.receivedBy[c.p.PersonID] {
+	for _, i := range c.ix.receivedBy(c.pi) {
 		m := &c.ix.msgs[i]
-		if m.at < c.ws || m.IsAuto {
+		if m.at < c.ws || m.auto {
 			continue
 		}
 		if m.at >= c.we {
 			break
 		}
 		d := minutes(c.cfg.EmailReadMinutes)
-		if m.Channel == dataset.ChannelChat {
+		if m.channel == dataset.ChannelChat {
 			d = minutes(c.cfg.ChatReadMinutes)
 			tot.chatsReceived++
 		} else {
@@ -315,7 +316,7 @@ func (c *weekCalc) reads(meetSet Set, tot *totals) (email, chat Set) {
 			continue
 		}
 		cursor = t
-		if m.Channel == dataset.ChannelChat {
+		if m.channel == dataset.ChannelChat {
 			chatIvs = append(chatIvs, pieces...)
 		} else {
 			emailIvs = append(emailIvs, pieces...)
@@ -381,12 +382,12 @@ func (c *weekCalc) activeBlocks(meetSet Set, sendInstants []int64) int64 {
 // meetingBreakdowns fills the manager, size × length, recurring and
 // generated-workload metrics.
 func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
-	mgr := c.p.ManagerID
+	mgr := c.ix.manager[c.pi]
 	short := minutes(c.cfg.ShortMeetingMaxMinutes)
 	var withMgr, withMgr11, ss, sl, ls, ll, rec []Interval
 	for _, m := range ms {
 		ev := m.ev
-		if mgr != "" && c.managerAttends(m.attendance.ev, mgr) {
+		if mgr >= 0 && c.managerAttends(m.attendance.ev, mgr) {
 			withMgr = append(withMgr, m.clip)
 			if ev.Invitees == 2 {
 				withMgr11 = append(withMgr11, m.clip)
@@ -407,7 +408,7 @@ func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
 		if ev.IsRecurring {
 			rec = append(rec, m.clip)
 		}
-		if m.response == dataset.ResponseOrganizer || ev.OrganizerID == c.p.PersonID {
+		if m.response == dataset.ResponseOrganizer || ev.organizer == c.pi {
 			others := int64(ev.AttendeesNotDeclined) - 1
 			if others > 0 {
 				tot.generated += m.clip.Len() * others
@@ -423,12 +424,16 @@ func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
 	tot.recurring = NewSet(rec).Len()
 }
 
-// managerAttends reports whether mgr's attendance row on event ev (an index
-// into ix.events) says accepted or organizer (SPEC §8.11).
-func (c *weekCalc) managerAttends(ev int, mgr string) bool {
-	for _, a := range c.ix.attByEvent[ev] {
-		if a.person == mgr && (a.response == dataset.ResponseAccepted || a.response == dataset.ResponseOrganizer) {
-			return true
+// managerAttends reports whether the attendance row of mgr (a position in
+// ix.all) on event ev (a position in ix.events) says accepted or organizer
+// (SPEC §8.11).
+func (c *weekCalc) managerAttends(ev, mgr int32) bool {
+	rows := c.ix.attendanceOf(mgr)
+	s := c.ix.events[ev].s
+	i, _ := slices.BinarySearchFunc(rows, s, func(a attendance, s int64) int { return cmpInt64(c.ix.events[a.ev].s, s) })
+	for ; i < len(rows) && c.ix.events[rows[i].ev].s == s; i++ {
+		if a := rows[i]; a.ev == ev {
+			return a.response == dataset.ResponseAccepted || a.response == dataset.ResponseOrganizer
 		}
 	}
 	return false
@@ -444,7 +449,7 @@ func (c *weekCalc) row(w dataset.Week, t *totals) dataset.PersonWeek {
 		Organization:        c.p.Organization,
 		FunctionType:        c.p.FunctionType,
 		LevelDesignation:    c.p.LevelDesignation,
-		SupervisorIndicator: c.ix.supervisorIndicator(c.p.PersonID),
+		SupervisorIndicator: c.ix.supervisorIndicator(c.pi),
 		ManagerID:           c.p.ManagerID,
 		TimeZone:            c.sc.zone,
 

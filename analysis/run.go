@@ -18,22 +18,39 @@ import (
 // reaches into them). Every row is checked against the invariants of SPEC §5
 // and §8.13; a violation is returned as an error, since it is a bug.
 func Run(ctx context.Context, t *dataset.Tables, weeks []dataset.Week, cfg Config) (*Result, error) {
+	return RunShard(ctx, t, weeks, cfg, dataset.Shard{})
+}
+
+// RunShard is Run for the internal people of one shard only: it computes
+// their rows from t and nothing else, so t may hold just the rows that
+// concern them (their attendance and their managers', the events of that
+// attendance, the messages they sent or received) and the people table.
+// It does no I/O and can be called from any runner (a Kubernetes Indexed
+// Job, a Beam DoFn) that splits people with dataset.ShardOf.
+func RunShard(ctx context.Context, t *dataset.Tables, weeks []dataset.Week, cfg Config, shard dataset.Shard) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if len(weeks) == 0 {
 		weeks = DefaultWeeks(t)
 	}
+	return runIndex(ctx, newShardIndex(t, shard, false), normWeeks(weeks), cfg)
+}
+
+// normWeeks returns weeks sorted, without repeats.
+func normWeeks(weeks []dataset.Week) []dataset.Week {
 	weeks = slices.Clone(weeks)
 	slices.SortFunc(weeks, func(a, b dataset.Week) int { return strings.Compare(a.String(), b.String()) })
-	weeks = slices.Compact(weeks)
-	ix := newIndex(t)
+	return slices.Compact(weeks)
+}
 
+// runIndex computes the rows of ix's people for weeks (sorted) on all cores.
+func runIndex(ctx context.Context, ix *index, weeks []dataset.Week, cfg Config) (*Result, error) {
 	// Resolve every schedule first, so a bad person is reported before work.
 	scheds := make([]*schedule, len(ix.people))
 	var errs []error
-	for i := range ix.people {
-		sc, err := newSchedule(&ix.people[i], &cfg)
+	for i, pi := range ix.people {
+		sc, err := newSchedule(&ix.all[pi], &cfg)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -68,7 +85,8 @@ func Run(ctx context.Context, t *dataset.Tables, weeks []dataset.Week, cfg Confi
 					break
 				}
 				for j, w := range weeks {
-					c := &weekCalc{cfg: &cfg, ix: ix, p: &ix.people[i], sc: scheds[i], excluded: excluded}
+					pi := ix.people[i]
+					c := &weekCalc{cfg: &cfg, ix: ix, p: &ix.all[pi], pi: pi, sc: scheds[i], excluded: excluded}
 					row, tot := c.run(w)
 					included += c.included
 					dropped += c.dropped

@@ -1,8 +1,13 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -78,4 +83,56 @@ func ParseShard(s string) (Shard, error) {
 		return Shard{}, fmt.Errorf("shard %q: i must be between 0 and %d (shards count from 0)", s, n-1)
 	}
 	return Shard{Index: i, Count: n}, nil
+}
+
+// PartShard returns the shard name of a part file name
+// (part-<shard>-<n>.parquet), or "" if name is not a part file.
+func PartShard(name string) string {
+	rest, ok := strings.CutPrefix(name, "part-")
+	if !ok {
+		return ""
+	}
+	i := strings.LastIndexByte(rest, '-')
+	if i <= 0 || !isShardPart(name, rest[:i]) {
+		return ""
+	}
+	return rest[:i]
+}
+
+// PartitionParts lists the part files of table's partition for week w
+// (names only, sorted); a missing partition has none.
+func PartitionParts(root, table string, w Week) ([]string, error) {
+	entries, err := os.ReadDir(partitionDir(root, table, w))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && !hidden(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+// PrunePartition removes, from table's partition for week w, the part
+// files of every shard not in keep: what an earlier run with another
+// shard layout left behind.
+func PrunePartition(root, table string, w Week, keep []string) error {
+	names, err := PartitionParts(root, table, w)
+	if err != nil {
+		return fmt.Errorf("prune %s %s: %w", table, w, err)
+	}
+	dir := partitionDir(root, table, w)
+	for _, n := range names {
+		if s := PartShard(n); s != "" && !slices.Contains(keep, s) {
+			if err := os.Remove(filepath.Join(dir, n)); err != nil {
+				return fmt.Errorf("prune %s %s: %w", table, w, err)
+			}
+		}
+	}
+	return nil
 }

@@ -81,7 +81,7 @@ Start here:
 	})
 	root.AddCommand(newDemoCmd(env), newAnalyzeCmd(env), newExplainCmd(env), newReportCmd(env), newVersionCmd(env))
 	root.AddCommand(newIngestCmd(env), newFakeAPICmd(env))
-	root.AddCommand(newRunCmd(env), newConfigCmd(env), newBenchCmd(env))
+	root.AddCommand(newRunCmd(env), newConfigCmd(env), newBenchCmd(env), newMergeCmd(env))
 	return root
 }
 

@@ -1,0 +1,247 @@
+package analysis
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/overload-engine/overload/dataset"
+)
+
+// RunDataset is RunShard reading the dataset at root directly: it reads the
+// people snapshot and only the columns and partitions (weeks and their
+// neighbours) that the metrics need, keeps only the rows that concern the
+// shard's people, and holds them in a compact form (people numbered
+// densely, ids decoded once per Parquet dictionary) instead of Go structs.
+// Memory is therefore about proportional to the shard's share of those
+// weeks, not to the dataset. Rows equal those of Run on the same data.
+func RunDataset(ctx context.Context, root string, weeks []dataset.Week, cfg Config, shard dataset.Shard) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	people, err := dataset.ReadPeople(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	b := newBuilder(people, shard, false)
+	// Calendar and mail touch separate parts of the builder: read them at
+	// the same time, then group each.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := b.scanEvents(gctx, root, weeks); err != nil {
+			return err
+		}
+		if err := b.scanAttendance(gctx, root, weeks); err != nil {
+			return err
+		}
+		b.finishAttendance()
+		return nil
+	})
+	g.Go(func() error {
+		if err := b.scanMessages(gctx, root, weeks); err != nil {
+			return err
+		}
+		b.finishMessages()
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return runIndex(ctx, b.index, normWeeks(weeks), cfg)
+}
+
+// An interner hands out one copy of each distinct string (kinds,
+// responses, channels: a handful of values).
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	in[v] = v
+	return v
+}
+
+// scanWeeks returns the partitions of table to read for weeks and how many
+// rows they hold.
+func scanWeeks(root, table string, weeks []dataset.Week) ([]dataset.Week, int, error) {
+	ws, err := dataset.ScanWeeks(root, table, weeks)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := dataset.ScanRows(root, table, ws)
+	return ws, int(n), err
+}
+
+func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.Week) error {
+	ws, rows, err := scanWeeks(root, dataset.TableEvents, weeks)
+	if err != nil {
+		return err
+	}
+	b.events = slices.Grow(b.events, rows)
+	kinds := interner{}
+	cols := []string{"event_id", "start", "end", "is_all_day", "is_cancelled", "is_recurring",
+		"organizer_id", "invitees", "attendees_not_declined", "kind"}
+	return dataset.Scan(ctx, root, dataset.TableEvents, ws, cols, []string{"organizer_id", "kind"}, func(bt *dataset.Batch) error {
+		n := bt.Len()
+		ids := make([]string, n)
+		start, end := make([]int64, n), make([]int64, n)
+		allDay, cancelled, recurring := make([]bool, n), make([]bool, n), make([]bool, n)
+		org := make([]int32, n)
+		invitees, notDeclined := make([]int32, n), make([]int32, n)
+		kind := make([]string, n)
+		errs := []error{
+			bt.Strings("event_id", func(i int, s string) { ids[i] = s }),
+			bt.Micros("start", start), bt.Micros("end", end),
+			bt.Bools("is_all_day", allDay), bt.Bools("is_cancelled", cancelled), bt.Bools("is_recurring", recurring),
+			bt.Codes("organizer_id", b.code, -1, org),
+			bt.Int32s("invitees", invitees), bt.Int32s("attendees_not_declined", notDeclined),
+			bt.Strings("kind", func(i int, s string) { kind[i] = kinds.get(s) }),
+		}
+		for _, err := range errs {
+			if err != nil {
+				return err
+			}
+		}
+		evs := make([]dataset.Event, n) // the fields the metrics use
+		for i := range n {
+			if _, dup := b.eventOf[ids[i]]; dup {
+				continue
+			}
+			e := &evs[i]
+			e.EventID, e.IsAllDay, e.IsCancelled, e.IsRecurring = ids[i], allDay[i], cancelled[i], recurring[i]
+			e.Invitees, e.AttendeesNotDeclined, e.Kind = invitees[i], notDeclined[i], kind[i]
+			b.eventOf[ids[i]] = int32(len(b.events))
+			b.events = append(b.events, event{Event: e, s: start[i], e: end[i], organizer: org[i]})
+		}
+		return nil
+	})
+}
+
+func (b *builder) scanAttendance(ctx context.Context, root string, weeks []dataset.Week) error {
+	ws, rows, err := scanWeeks(root, dataset.TableAttendance, weeks)
+	if err != nil {
+		return err
+	}
+	b.att = slices.Grow(b.att, rows)
+	values := interner{}
+	cols := []string{"person_id", "event_id", "response", "show_as"}
+	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, func(bt *dataset.Batch) error {
+		n := bt.Len()
+		person, ev := make([]int32, n), make([]int32, n)
+		var resp, show []string
+		codeOf := func(out *[]string) func(string) int32 {
+			return func(s string) int32 {
+				*out = append(*out, values.get(s))
+				return int32(len(*out) - 1)
+			}
+		}
+		rc, sc := make([]int32, n), make([]int32, n)
+		eventCode := func(s string) int32 {
+			if e, ok := b.eventOf[s]; ok {
+				return e
+			}
+			return -1
+		}
+		errs := []error{
+			bt.Codes("person_id", b.code, -1, person),
+			bt.Codes("event_id", eventCode, -1, ev),
+			bt.Codes("response", codeOf(&resp), -1, rc),
+			bt.Codes("show_as", codeOf(&show), -1, sc),
+		}
+		for _, err := range errs {
+			if err != nil {
+				return err
+			}
+		}
+		for i := range n {
+			p := person[i]
+			if p < 0 || !b.tracked[p] || ev[i] < 0 {
+				continue
+			}
+			a := attendance{person: p, ev: ev[i]}
+			if rc[i] >= 0 {
+				a.response = resp[rc[i]]
+			}
+			if sc[i] >= 0 {
+				a.showAs = show[sc[i]]
+			}
+			b.att = append(b.att, a)
+		}
+		return nil
+	})
+}
+
+func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset.Week) error {
+	ws, rows, err := scanWeeks(root, dataset.TableMessages, weeks)
+	if err != nil {
+		return err
+	}
+	if b.shard.All() {
+		b.msgs = slices.Grow(b.msgs, rows)
+	}
+	values := interner{}
+	cols := []string{"message_id", "channel", "sender_id", "sent_at", "recipient_ids", "is_auto"}
+	dict := []string{"channel", "sender_id", "recipient_ids"}
+	recipient := func(s string) int32 {
+		if s == "" {
+			return codeNone
+		}
+		if p, ok := b.personOf[s]; ok {
+			return p
+		}
+		return codeUnknown
+	}
+	return dataset.Scan(ctx, root, dataset.TableMessages, ws, cols, dict, func(bt *dataset.Batch) error {
+		n := bt.Len()
+		sender, at := make([]int32, n), make([]int64, n)
+		channel := make([]string, n)
+		auto := make([]bool, n)
+		for _, err := range []error{
+			bt.Codes("sender_id", b.code, -1, sender),
+			bt.Micros("sent_at", at),
+			bt.Strings("channel", func(i int, s string) { channel[i] = values.get(s) }),
+			bt.Bools("is_auto", auto),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		off, rec, err := bt.ListCodes("recipient_ids", recipient, codeNone)
+		if err != nil {
+			return err
+		}
+		// Only the kept messages' ids are copied.
+		keep := make([]bool, n)
+		for i := range n {
+			s := sender[i]
+			keep[i] = s >= 0 && b.computed[s]
+			for k := off[i]; k < off[i+1]; k++ {
+				if r := rec[k]; r >= 0 {
+					if r == s {
+						rec[k] = codeNone
+					} else if b.computed[r] {
+						keep[i] = true
+					}
+				}
+			}
+		}
+		ids := make([]string, n)
+		if err := bt.Strings("message_id", func(i int, s string) {
+			if keep[i] {
+				ids[i] = s
+			}
+		}); err != nil {
+			return err
+		}
+		for i := range n {
+			if keep[i] {
+				b.addMessage(ids[i], channel[i], auto[i], at[i], sender[i], rec[off[i]:off[i+1]])
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,112 @@
+package analysis_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/overload-engine/overload/analysis"
+	"github.com/overload-engine/overload/dataset"
+)
+
+// TestRunDatasetMatchesRun checks that the streaming reader (RunDataset,
+// compact rows read straight from Parquet) gives exactly the rows of Run on
+// the same data read into memory, for the whole dataset and for the union
+// of its shards, on the adversarial datasets of TestMatchesReference and on
+// a generated organisation.
+func TestRunDatasetMatchesRun(t *testing.T) {
+	type tc struct {
+		name   string
+		tables *dataset.Tables
+		weeks  []dataset.Week
+	}
+	crossWeeks := []dataset.Week{{Year: 2026, Num: 10}, {Year: 2026, Num: 13}, {Year: 2026, Num: 14}, {Year: 2026, Num: 44}}
+	cases := []tc{
+		{"random0", randomTables(0, 14, crossWeeks), crossWeeks},
+		{"random1", randomTables(1, 14, crossWeeks), crossWeeks},
+	}
+	syn, synWeeks := syntheticTables(t, 120, 2)
+	cases = append(cases, tc{"synthetic", syn, synWeeks})
+	ctx := context.Background()
+	for _, c := range cases {
+		for _, name := range []string{"default", "viva"} {
+			t.Run(c.name+"/"+name, func(t *testing.T) {
+				cfg := preset(t, name)
+				root := t.TempDir()
+				if err := dataset.WriteTables(ctx, root, c.tables, dataset.WriteOptions{SnapshotWeek: c.weeks[len(c.weeks)-1]}); err != nil {
+					t.Fatal(err)
+				}
+				want, err := analysis.Run(ctx, c.tables, c.weeks, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := analysis.RunDataset(ctx, root, c.weeks, cfg, dataset.Shard{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				compareRows(t, "RunDataset", want, got.Rows)
+				if want.Included != got.Included || want.ReadsDropped != got.ReadsDropped || !maps(want.Excluded, got.Excluded) {
+					t.Errorf("counters: Run %d/%d/%v, RunDataset %d/%d/%v", want.Included, want.ReadsDropped, want.Excluded,
+						got.Included, got.ReadsDropped, got.Excluded)
+				}
+				var union []dataset.PersonWeek
+				seen := map[string]int{}
+				for i := range 3 {
+					res, err := analysis.RunDataset(ctx, root, c.weeks, cfg, dataset.Shard{Index: i, Count: 3})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, r := range res.Rows {
+						if dataset.ShardOf(r.PersonID, 3) != i {
+							t.Fatalf("shard %d/3 computed %s of shard %d", i, r.PersonID, dataset.ShardOf(r.PersonID, 3))
+						}
+						seen[r.PersonID]++
+					}
+					union = append(union, res.Rows...)
+				}
+				if len(seen) < 3 {
+					t.Fatalf("only %d people over 3 shards", len(seen))
+				}
+				compareRows(t, "union of 3 shards", want, union)
+			})
+		}
+	}
+}
+
+func maps(a, b map[string]int) bool {
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}
+
+func compareRows(t *testing.T, what string, want *analysis.Result, got []dataset.PersonWeek) {
+	t.Helper()
+	key := func(r dataset.PersonWeek) string { return r.Week + "/" + r.PersonID }
+	got = slices.Clone(got)
+	slices.SortFunc(got, func(a, b dataset.PersonWeek) int { return strings.Compare(key(a), key(b)) })
+	w := slices.Clone(want.Rows)
+	slices.SortFunc(w, func(a, b dataset.PersonWeek) int { return strings.Compare(key(a), key(b)) })
+	if len(w) != len(got) {
+		t.Fatalf("%s: %d rows, Run %d", what, len(got), len(w))
+	}
+	bad := 0
+	for i := range w {
+		if d := cmp.Diff(w[i], got[i]); d != "" {
+			bad++
+			if bad <= 3 {
+				t.Errorf("%s: %s (-Run +%s):\n%s", what, key(w[i]), what, d)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%s: %d of %d rows differ", what, bad, len(w))
+	}
+	_ = fmt.Sprint
+}

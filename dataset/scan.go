@@ -1,0 +1,421 @@
+package dataset
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// Scan streams the given columns of the given week partitions of an input
+// table (events, attendance or messages) as record batches, for readers
+// that keep their own compact form of the rows instead of Go structs (the
+// analysis of a large organisation). String columns are read as Arrow
+// dictionaries where the reader can, so an id repeated a million times is
+// decoded once per batch: name such columns in dict (ids that repeat;
+// not unique ones like message_id, where a dictionary only costs). fn is
+// called one batch at a time; the batch is released when fn returns.
+//
+// Files are accepted and rejected exactly as by ReadTables; every error
+// names the file.
+func Scan(ctx context.Context, root, table string, weeks []Week, columns, dict []string, fn func(*Batch) error) error {
+	var known []string
+	switch table {
+	case TableEvents:
+		known = eventsTable.columns()
+	case TableAttendance:
+		known = attendanceTable.columns()
+	case TableMessages:
+		known = messagesTable.columns()
+	default:
+		return fmt.Errorf("scan: unknown table %q (want events, attendance or messages)", table)
+	}
+	required := map[string]bool{}
+	for _, c := range columns {
+		if !slices.Contains(known, c) {
+			return fmt.Errorf("scan %s: unknown column %q", table, c)
+		}
+	}
+	for _, c := range requiredColumns(table) {
+		required[c] = true
+	}
+	dirs, err := weekDirs(root, table)
+	if err != nil {
+		return err
+	}
+	for _, w := range weeks {
+		for _, dir := range dirs[w] {
+			files, err := partitionFiles(dir)
+			if err != nil {
+				return err
+			}
+			for _, path := range files {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if err := scanFile(ctx, path, table, w, columns, dict, required, fn); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// ScanWeeks returns the weeks among want and their neighbours that have a
+// partition of table: the partitions an analysis of want reads.
+func ScanWeeks(root, table string, want []Week) ([]Week, error) {
+	present, err := ListWeeks(root, table)
+	if err != nil {
+		return nil, err
+	}
+	keep := map[Week]bool{}
+	for _, w := range want {
+		keep[w.Add(-1)], keep[w], keep[w.Add(1)] = true, true, true
+	}
+	return slices.DeleteFunc(present, func(w Week) bool { return !keep[w] }), nil
+}
+
+func requiredColumns(table string) []string {
+	var out []string
+	add := func(names []string, req func(i int) bool) {
+		for i, n := range names {
+			if req(i) {
+				out = append(out, n)
+			}
+		}
+	}
+	switch table {
+	case TableEvents:
+		add(eventsTable.columns(), func(i int) bool { return eventsTable.cols[i].required() })
+	case TableAttendance:
+		add(attendanceTable.columns(), func(i int) bool { return attendanceTable.cols[i].required() })
+	case TableMessages:
+		add(messagesTable.columns(), func(i int) bool { return messagesTable.cols[i].required() })
+	}
+	return out
+}
+
+func scanFile(ctx context.Context, path, table string, w Week, columns, dict []string, required map[string]bool, fn func(*Batch) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("read %s: corrupt Parquet file: %v", path, p)
+		}
+	}()
+	mem := memory.DefaultAllocator
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	pr, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(mem)))
+	if err != nil {
+		return fmt.Errorf("read %s: not a readable Parquet file: %w", path, err)
+	}
+	defer pr.Close()
+	if v := pr.MetaData().KeyValueMetadata().FindValue(formatVersionKey); v != nil && *v != FormatVersion {
+		return fmt.Errorf("read %s: unsupported %s %q (want %s)", path, formatVersionKey, *v, FormatVersion)
+	}
+	ignoreStoredArrowSchema(pr)
+	props := pqarrow.ArrowReadProperties{BatchSize: readBatchRows, Parallel: true}
+	fr, err := pqarrow.NewFileReader(pr, props, mem)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	byName := map[string]*pqarrow.SchemaField{}
+	for i := range fr.Manifest.Fields {
+		sf := &fr.Manifest.Fields[i]
+		if sf.Field != nil {
+			if _, dup := byName[sf.Field.Name]; !dup {
+				byName[sf.Field.Name] = sf
+			}
+		}
+	}
+	for c := range required {
+		if byName[c] == nil {
+			return fmt.Errorf("read %s: %s: missing required column %q", path, table, c)
+		}
+	}
+	var leaves []int
+	for _, c := range columns {
+		sf := byName[c]
+		if sf == nil {
+			continue
+		}
+		n := len(leaves)
+		leaves = appendLeaves(leaves, sf)
+		if !slices.Contains(dict, c) {
+			continue
+		}
+		// Read repeated ids as dictionaries.
+		for _, l := range leaves[n:] {
+			if pr.MetaData().Schema.Column(l).PhysicalType() == parquet.Types.ByteArray {
+				fr.Props.SetReadDict(l, true)
+			}
+		}
+	}
+	if pr.NumRows() == 0 || len(leaves) == 0 {
+		return nil
+	}
+	rr, err := fr.GetRecordReader(ctx, leaves, nil)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	defer rr.Release()
+	for rr.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b := &Batch{Week: w, Path: path, table: table, rec: rr.RecordBatch()}
+		if err := fn(b); err != nil {
+			return err
+		}
+	}
+	if err := rr.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	return nil
+}
+
+// A Batch is one record batch of a Scan: the requested columns the file
+// holds. Its accessors decode any physical type the store accepts (see
+// FORMAT.md); a requested nullable column the file lacks reads as nulls.
+// Errors name the file and column.
+type Batch struct {
+	Week  Week   // the partition
+	Path  string // the file
+	table string
+	rec   arrow.RecordBatch
+}
+
+// Len is the number of rows.
+func (b *Batch) Len() int { return int(b.rec.NumRows()) }
+
+func (b *Batch) col(name string) arrow.Array {
+	if idx := b.rec.Schema().FieldIndices(name); len(idx) > 0 {
+		return b.rec.Column(idx[0])
+	}
+	return nil
+}
+
+func (b *Batch) errorf(col string, err error) error {
+	return fmt.Errorf("read %s: %s: column %q: %w", b.Path, b.table, col, err)
+}
+
+// Codes sets out[i] (len(out) == Len()) to code(s) for the string s of row
+// i, or to null for a null row. code is called once per distinct
+// dictionary value where the column is dictionary-encoded; s is only valid
+// during the call.
+func (b *Batch) Codes(col string, code func(s string) int32, null int32, out []int32) error {
+	for i := range out {
+		out[i] = null
+	}
+	a := b.col(col)
+	if a == nil {
+		return nil
+	}
+	if err := codes(a, code, out); err != nil {
+		return b.errorf(col, err)
+	}
+	return nil
+}
+
+// ListCodes returns, for a list-of-strings column, the codes of all list
+// values (code called as in Codes; null values get null) and the offsets
+// of each row's values: row i holds vals[off[i]:off[i+1]]. Null lists are
+// empty.
+func (b *Batch) ListCodes(col string, code func(s string) int32, null int32) (off []int32, vals []int32, err error) {
+	n := b.Len()
+	off = make([]int32, n+1)
+	a := b.col(col)
+	if a == nil {
+		return off, nil, nil
+	}
+	if _, ok := a.(*array.Null); ok {
+		return off, nil, nil
+	}
+	l, ok := a.(array.ListLike)
+	if !ok {
+		return nil, nil, b.errorf(col, fmt.Errorf("unsupported type %s (want a list of strings)", a.DataType()))
+	}
+	values := l.ListValues()
+	all := make([]int32, values.Len())
+	for i := range all {
+		all[i] = null
+	}
+	if err := codes(values, code, all); err != nil {
+		return nil, nil, b.errorf(col, fmt.Errorf("list values: %w", err))
+	}
+	vals = make([]int32, 0, len(all))
+	for i := 0; i < n; i++ {
+		if l.IsValid(i) {
+			s, e := l.ValueOffsets(i)
+			if s < 0 || e > int64(len(all)) || s > e {
+				return nil, nil, b.errorf(col, fmt.Errorf("row %d: list offsets [%d, %d) out of range", i, s, e))
+			}
+			vals = append(vals, all[s:e]...)
+		}
+		off[i+1] = int32(len(vals))
+	}
+	return off, vals, nil
+}
+
+func codes(a arrow.Array, code func(string) int32, out []int32) error {
+	if d, ok := a.(*array.Dictionary); ok {
+		dict := make([]int32, d.Dictionary().Len())
+		if err := decodeStrings(d.Dictionary(), func(i int, s string) { dict[i] = code(s) }); err != nil {
+			return fmt.Errorf("dictionary values: %w", err)
+		}
+		for i := range out {
+			if d.IsValid(i) {
+				if j := d.GetValueIndex(i); j >= 0 && j < len(dict) {
+					out[i] = dict[j]
+				}
+			}
+		}
+		return nil
+	}
+	return decodeStrings(a, func(i int, s string) { out[i] = code(s) })
+}
+
+// Strings calls fn for every non-null row with its string value.
+func (b *Batch) Strings(col string, fn func(i int, s string)) error {
+	a := b.col(col)
+	if a == nil {
+		return nil
+	}
+	if err := decodeStrings(a, fn); err != nil {
+		return b.errorf(col, err)
+	}
+	return nil
+}
+
+// Micros sets out[i] to row i's instant in µs since the epoch; null rows
+// are left alone.
+func (b *Batch) Micros(col string, out []int64) error {
+	a := b.col(col)
+	if a == nil {
+		return nil
+	}
+	if ts, ok := a.(*array.Timestamp); ok {
+		if tt, ok := ts.DataType().(*arrow.TimestampType); ok && tt.Unit == arrow.Microsecond {
+			vals := ts.TimestampValues()
+			for i := range out {
+				if ts.IsValid(i) {
+					out[i] = int64(vals[i])
+				}
+			}
+			return nil
+		}
+	}
+	if err := decodeTimes(a, func(i int, t time.Time) { out[i] = t.UnixMicro() }); err != nil {
+		return b.errorf(col, err)
+	}
+	return nil
+}
+
+// Bools sets out[i] to row i's value; null rows are left alone.
+func (b *Batch) Bools(col string, out []bool) error {
+	a := b.col(col)
+	if a == nil {
+		return nil
+	}
+	if err := decodeBools(a, func(i int, v bool) { out[i] = v }); err != nil {
+		return b.errorf(col, err)
+	}
+	return nil
+}
+
+// Int32s sets out[i] to row i's value; null rows are left alone. Values
+// out of the int32 range are an error.
+func (b *Batch) Int32s(col string, out []int32) error {
+	a := b.col(col)
+	if a == nil {
+		return nil
+	}
+	err := decodeInts(a, func(i int, v int64) error {
+		if v < -1<<31 || v > 1<<31-1 {
+			return fmt.Errorf("value %d at row %d is out of the int32 range", v, i)
+		}
+		out[i] = int32(v)
+		return nil
+	})
+	if err != nil {
+		return b.errorf(col, err)
+	}
+	return nil
+}
+
+// ReadPeople reads the latest people snapshot (the people table of
+// ReadTables), sorted by person_id.
+func ReadPeople(ctx context.Context, root string) ([]Person, error) {
+	if err := checkDataset(root); err != nil {
+		return nil, err
+	}
+	weeks, err := ListWeeks(root, TablePeople)
+	if err != nil {
+		return nil, fmt.Errorf("read dataset: %w", err)
+	}
+	if len(weeks) == 0 {
+		return nil, nil
+	}
+	people, err := readPartitions(ctx, root, peopleTable, weeks[len(weeks)-1:], memory.DefaultAllocator)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(people, comparePeople)
+	return people, nil
+}
+
+// ScanRows returns the number of rows Scan would visit (from the files'
+// footers, without decoding them), so a reader can size its arrays once.
+func ScanRows(root, table string, weeks []Week) (int64, error) {
+	dirs, err := weekDirs(root, table)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, w := range weeks {
+		for _, dir := range dirs[w] {
+			files, err := partitionFiles(dir)
+			if err != nil {
+				return 0, err
+			}
+			for _, path := range files {
+				rows, err := footerRows(path)
+				if err != nil {
+					return 0, err
+				}
+				n += rows
+			}
+		}
+	}
+	return n, nil
+}
+
+func footerRows(path string) (n int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			n, err = 0, fmt.Errorf("read %s: corrupt Parquet file: %v", path, p)
+		}
+	}()
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	pr, err := file.NewParquetReader(f)
+	if err != nil {
+		return 0, fmt.Errorf("read %s: not a readable Parquet file: %w", path, err)
+	}
+	defer pr.Close()
+	return pr.NumRows(), nil
+}
