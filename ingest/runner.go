@@ -39,36 +39,88 @@ const (
 //
 // It reads every directory user (Concurrency at a time) and checkpoints
 // each user-week as soon as it is read: a file of pseudonymized rows under
-// <Root>/_ingest/<Name>/, never an address or any content. A run that is
-// stopped (killed, cancelled) and started again reads only the user-weeks
-// without a checkpoint. Once every user is read, it deduplicates (one events
-// row per event instance, from the organizer's copy when the organizer is a
-// directory user, else from the first copy in directory order; one messages
-// row per message, from the sender's copy when there is one, else the first
-// copy), writes the tables with shard Name (replacing what an earlier run of
-// the same Name wrote in those partitions) and removes the checkpoints.
+// <Root>/_ingest/<ShardName>/, never an address or any content. A run that
+// is stopped (killed, cancelled) and started again reads only the
+// user-weeks without a checkpoint. Once every user is read, it deduplicates
+// (one events row per event instance, from the organizer's copy when the
+// organizer is a directory user, else from the first copy in directory
+// order; one messages row per message, from the sender's copy when there is
+// one, else the first copy), writes the tables as dataset shard ShardName
+// (replacing what an earlier run of the same ShardName wrote in those
+// partitions) and removes the checkpoints.
 //
 // A user whose data cannot be read (after the Source's own retries) is
 // skipped: listed in the Summary, left out of the people table, and read
 // again by the next run. Only directory errors and cancellation are fatal.
+//
+// # Sharding
+//
+// With Shard set to i/N, the Runner reads only the directory users whose
+// person id is in that shard (dataset.ShardOf, the function analysis
+// shards by), writes only their people rows, and names its part files and
+// checkpoint directory Name_sIIIofNNN (ShardName), so the N shards of one
+// source can run on N machines at once, into one dataset directory or into
+// separate ones that are copied together afterwards, without touching each
+// other's files; running a shard again replaces that shard's files only.
+// The N runs must use the same N and the same weeks (the people snapshot of
+// every shard must land in the same partition, the latest one, which is the
+// only one analysis reads).
+//
+// The union of the N shards analyses like one unsharded run, with these
+// rules:
+//   - attendance and people rows belong to one user, so to one shard;
+//   - an event seen by users of several shards is written once by each of
+//     them (their attendance rows need it in the same write). Analysis keeps
+//     one events row per event_id and one attendance row per (person_id,
+//     event_id) (analysis/index.go), so the duplicates count once. Which
+//     copy it keeps is not defined, which matters only where calendars show
+//     one event differently (an all-day event seen from calendars in
+//     different time zones; a guest list the organizer hid from guests);
+//   - a message is written by the sender's shard when the sender is a
+//     directory user: other shards leave out their recipients' copies of it
+//     (counted in Summary.OtherShardMessages), because only the sender's
+//     copy shows Bcc, and analysis keeps one row per message_id without
+//     preferring it. A message from an external sender is written, from
+//     identical received copies, by every shard whose users received it, and
+//     analysis counts it once. The cost: a message that is missing from its
+//     internal sender's mailbox (deleted from Sent) but present in a
+//     recipient's in another shard is not in a sharded dataset at all.
+//
+// Summary counts (events, messages, duplicate copies) are per shard; the
+// sums over shards count shared events and external messages once per
+// shard.
 type Runner struct {
 	Source      Source
-	Name        string         // names the shard and the state directory: letters, digits and _
+	Name        string         // names the dataset shard and the state directory: letters, digits and _
 	Root        string         // dataset root
 	Weeks       []dataset.Week // weeks to ingest; the people snapshot goes to the last
 	Concurrency int            // users read at once; 0 = DefaultConcurrency
-	Logger      *slog.Logger   // nil = discard
+	// Shard is the slice of the directory users to read; the zero value
+	// (or 0/1) reads them all. See "Sharding" above.
+	Shard  dataset.Shard
+	Logger *slog.Logger // nil = discard
 	// Progress, if set, is called after each user is read or resumed, one
 	// call at a time.
 	Progress func(Progress)
 	// Restart discards the checkpoints of an earlier, unfinished run of
-	// the same Name instead of resuming it.
+	// the same ShardName instead of resuming it.
 	Restart bool
+}
+
+// ShardName returns the name of the run's part files
+// (part-<ShardName>-<n>.parquet) and of its checkpoint directory under
+// <Root>/_ingest/: Name, or Name + "_" + Shard.Name() (e.g. google_s003of016)
+// when Shard is a proper slice of the users.
+func (r *Runner) ShardName() string {
+	if r.Shard.All() {
+		return r.Name
+	}
+	return r.Name + "_" + r.Shard.Name()
 }
 
 // Progress is a Runner's progress through the directory.
 type Progress struct {
-	Users   int // directory users
+	Users   int // directory users in the Runner's Shard
 	Done    int // read or resumed so far
 	Resumed int // users whose every week was checkpointed by an earlier run
 	Skipped int
@@ -76,15 +128,21 @@ type Progress struct {
 
 // A Summary describes a finished run.
 type Summary struct {
-	Users   int // directory users
-	Read    int // users read in this run
-	Resumed int // users taken from an earlier run's checkpoints
-	Skipped []SkippedUser
+	Shard     dataset.Shard // the shard that ran (the zero value: all users)
+	Directory int           // directory users, in every shard
+	Users     int           // directory users in Shard (all of them when not sharded)
+	Read      int           // users read in this run
+	Resumed   int           // users taken from an earlier run's checkpoints
+	Skipped   []SkippedUser
 	// Rows written per table.
 	People, Events, Attendance, Messages int
 	// Copies seen on more than one calendar or mailbox and deduplicated.
 	DuplicateEventCopies, DuplicateMessageCopies int
-	Elapsed                                      time.Duration
+	// OtherShardMessages counts the messages of which this shard's users
+	// hold only received copies while the sender is a directory user of
+	// another shard: they are left to the sender's shard (see Runner).
+	OtherShardMessages int
+	Elapsed            time.Duration
 }
 
 // A SkippedUser is a user a run could not read: their person id and the
@@ -107,6 +165,10 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	if r.Source == nil || r.Root == "" || len(r.Weeks) == 0 || !validName(r.Name) {
 		return nil, fmt.Errorf("ingest: runner needs a source, a root, weeks and a name of letters, digits and _ (got %q)", r.Name)
 	}
+	if sh := r.Shard; sh.Count < 0 || sh.Count > dataset.MaxShards || (!sh.All() && (sh.Index < 0 || sh.Index >= sh.Count)) {
+		return nil, fmt.Errorf("ingest %s: shard %d/%d: want 0 ≤ i < N ≤ %d", r.Name, sh.Index, sh.Count, dataset.MaxShards)
+	}
+	name := r.ShardName()
 	log := r.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -116,16 +178,27 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	weeks = slices.Compact(weeks)
 
 	var users []User
-	if err := r.Source.Users(ctx, func(u User) error { users = append(users, u); return nil }); err != nil {
-		return nil, fmt.Errorf("ingest %s: list users: %w", r.Name, err)
+	others := map[string]bool{} // person ids of the directory users of other shards
+	directory := 0
+	err := r.Source.Users(ctx, func(u User) error {
+		directory++
+		if r.Shard.Contains(u.Person.PersonID) {
+			users = append(users, u)
+		} else {
+			others[u.Person.PersonID] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: list users: %w", name, err)
 	}
-	state := filepath.Join(r.Root, StateDir, r.Name)
+	state := filepath.Join(r.Root, StateDir, name)
 	if r.Restart {
 		if err := os.RemoveAll(state); err != nil {
-			return nil, fmt.Errorf("ingest %s: remove checkpoints: %w", r.Name, err)
+			return nil, fmt.Errorf("ingest %s: remove checkpoints: %w", name, err)
 		}
 	}
-	sum := &Summary{Users: len(users)}
+	sum := &Summary{Shard: r.Shard, Directory: directory, Users: len(users)}
 	skipped := make([]bool, len(users))
 
 	var mu sync.Mutex
@@ -177,21 +250,21 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", r.Name, err)
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	sum.Resumed = prog.Resumed
 	slices.SortFunc(sum.Skipped, func(a, b SkippedUser) int { return strings.Compare(a.PersonID, b.PersonID) })
 
-	t, err := assemble(state, users, skipped, weeks, sum)
+	t, err := assemble(state, users, skipped, others, weeks, sum)
 	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", r.Name, err)
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
-	if err := dataset.WriteTables(ctx, r.Root, t, dataset.WriteOptions{Shard: r.Name, SnapshotWeek: weeks[len(weeks)-1]}); err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", r.Name, err)
+	if err := dataset.WriteTables(ctx, r.Root, t, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1]}); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	if len(sum.Skipped) == 0 {
 		if err := os.RemoveAll(state); err != nil {
-			return nil, fmt.Errorf("ingest %s: remove checkpoints: %w", r.Name, err)
+			return nil, fmt.Errorf("ingest %s: remove checkpoints: %w", name, err)
 		}
 		os.Remove(filepath.Join(r.Root, StateDir)) // only if empty
 	}
@@ -235,13 +308,16 @@ func (r *Runner) readUser(ctx context.Context, state string, u User, pending []d
 }
 
 // assemble reads every checkpoint of the run and builds the deduplicated
-// tables.
-func assemble(state string, users []User, skipped []bool, weeks []dataset.Week, sum *Summary) (*dataset.Tables, error) {
+// tables. Received copies of messages whose sender is in others (directory
+// users of other shards) are left out: the sender's shard writes the
+// message.
+func assemble(state string, users []User, skipped []bool, others map[string]bool, weeks []dataset.Week, sum *Summary) (*dataset.Tables, error) {
 	t := &dataset.Tables{}
 	evIdx := map[string]int{}    // event id → index in t.Events
 	evOrg := map[string]bool{}   // event id → row is the organizer's copy
 	msgIdx := map[string]int{}   // message id → index in t.Messages
 	msgSent := map[string]bool{} // message id → row is the sender's copy
+	leftOut := map[string]bool{} // message ids left to the sender's shard
 	for i, u := range users {
 		if skipped[i] {
 			continue
@@ -273,6 +349,10 @@ func assemble(state string, users []User, skipped []bool, weeks []dataset.Week, 
 			}
 			for _, c := range cp.Messages {
 				id := c.Message.MessageID
+				if !c.Sent && others[c.Message.SenderID] {
+					leftOut[id] = true
+					continue
+				}
 				if j, ok := msgIdx[id]; !ok {
 					msgIdx[id] = len(t.Messages)
 					msgSent[id] = c.Sent
@@ -289,6 +369,7 @@ func assemble(state string, users []User, skipped []bool, weeks []dataset.Week, 
 		t.People = append(t.People, p)
 	}
 	sum.People, sum.Events, sum.Attendance, sum.Messages = len(t.People), len(t.Events), len(t.Attendance), len(t.Messages)
+	sum.OtherShardMessages = len(leftOut)
 	return t, nil
 }
 

@@ -32,6 +32,10 @@ func (p phaseStat) RowsPerSec() float64 {
 	return float64(p.Rows) / p.Wall.Seconds()
 }
 
+// benchChildEnv is set in the environment of a bench child process, so that
+// a test binary standing in for overload (see TestMain) acts as the CLI.
+const benchChildEnv = "OVERLOAD_BENCH_CHILD"
+
 // runMeasured runs this same binary with args as a child process (so that
 // its peak RSS is the phase's own, not the bench's) and returns its wall
 // time, CPU time and peak RSS. The child's stderr goes to progress (nil =
@@ -42,6 +46,7 @@ func runMeasured(ctx context.Context, progress io.Writer, args ...string) (phase
 		return phaseStat{}, "", fmt.Errorf("bench: find own executable: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Env = append(os.Environ(), benchChildEnv+"=1")
 	var out strings.Builder
 	cmd.Stdout = &out
 	if progress != nil {

@@ -49,6 +49,7 @@ type ingestOptions struct {
 	Weeks   string
 	Out     string
 	Restart bool
+	Shard   string // "i/N", or "" for all users
 }
 
 func newIngestCmd(env *Env) *cobra.Command {
@@ -101,13 +102,43 @@ checkpoints (DIR/_ingest/google/) when started again; --restart discards them.`,
 	return cmd
 }
 
-// addFlags adds the flags every `overload ingest` source takes.
+// shardHelp is the --shard section of every `overload ingest` source's help.
+const shardHelp = `
+
+Sharding: --shard i/N reads only the users in shard i of N (0 ≤ i < N; a
+stable hash of the pseudonymized person id, the function analysis shards by),
+so N machines, or the N pods of a Kubernetes Indexed Job, can each ingest one
+slice of a large directory. In an Indexed Job set completions to N and pass
+--shard "$(JOB_COMPLETION_INDEX)/N" in the container's args (Kubernetes sets
+JOB_COMPLETION_INDEX to the pod's index, 0 to N-1). All shards must use the
+same N, config and --weeks. Each shard writes its own part files and
+checkpoints (part-SOURCE_sIIIofNNN-*.parquet, DIR/_ingest/SOURCE_sIIIofNNN/),
+so the shards may write to the same dataset directory (a shared volume) or
+to separate ones whose table directories are then copied together; running a
+shard again replaces only its own files. Analyze the dataset once every shard
+has finished. Do not mix sharded and unsharded runs, or two values of N, in
+one dataset: the older run's files would stay beside the newer ones.`
+
+// addFlags adds the flags every `overload ingest` source takes, and the
+// help on --shard to cmd's long description.
 func (o *ingestOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.Config, "config", "", "config `file` (YAML)")
 	f.StringVar(&o.Weeks, "weeks", "", "ISO weeks to ingest, e.g. 2026-W46,2026-W47 or 2026-W40..2026-W47")
 	f.StringVar(&o.Out, "out", "", "dataset `dir` to write")
 	f.BoolVar(&o.Restart, "restart", false, "discard an interrupted run's checkpoints instead of resuming it")
+	f.StringVar(&o.Shard, "shard", "", "ingest only the users of shard `i/N` (0 ≤ i < N), e.g. \"$(JOB_COMPLETION_INDEX)/8\" in a Kubernetes Indexed Job (see Sharding above)")
+	cmd.Long += shardHelp
+}
+
+// parseShard returns the shard --shard names: the zero Shard (all users)
+// when it is not set.
+func (o *ingestOptions) parseShard() (dataset.Shard, error) {
+	sh, err := dataset.ParseShard(o.Shard)
+	if err != nil {
+		return dataset.Shard{}, usagef("--shard: %v", err)
+	}
+	return sh, nil
 }
 
 // parseWeeks checks the required flags and returns the weeks.
@@ -124,6 +155,10 @@ func (o *ingestOptions) parseWeeks() ([]dataset.Week, error) {
 
 func runIngestGoogle(ctx context.Context, env *Env, opts ingestOptions) error {
 	weeks, err := opts.parseWeeks()
+	if err != nil {
+		return err
+	}
+	shard, err := opts.parseShard()
 	if err != nil {
 		return err
 	}
@@ -147,7 +182,7 @@ func runIngestGoogle(ctx context.Context, env *Env, opts ingestOptions) error {
 	}
 	return runSourceIngest(ctx, env, ingestRun{
 		Command: "google", Source: src, Name: google.SourceName, Out: opts.Out, Weeks: weeks, Concurrency: cfg.Concurrency,
-		Restart: opts.Restart, Logger: log,
+		Shard: shard, Restart: opts.Restart, Logger: log,
 		Stats: func() string {
 			st := src.Stats()
 			return fmt.Sprintf("calls %d · retries %d · Gmail units %d", st.Calls, st.Retries, st.GmailUnits)
@@ -184,6 +219,7 @@ type ingestRun struct {
 	Out         string
 	Weeks       []dataset.Week
 	Concurrency int
+	Shard       dataset.Shard // the users to read; the zero value = all
 	Restart     bool
 	Logger      *slog.Logger
 	Stats       func() string // the source's API counters, for progress and summary
@@ -191,41 +227,62 @@ type ingestRun struct {
 
 // runSourceIngest runs r through an ingest.Runner: progress lines on
 // stderr (at most one a second, and every tenth of the users), then a
-// summary with the skipped users on stdout.
+// summary with the skipped users on stdout. A sharded run names its shard
+// in both.
 func runSourceIngest(ctx context.Context, env *Env, r ingestRun) error {
-	fmt.Fprintf(env.Stderr, "overload ingest %s: weeks %s → %s\n", r.Command, joinWeeks(r.Weeks), r.Out)
+	runner := &ingest.Runner{
+		Source: r.Source, Name: r.Name, Root: r.Out, Weeks: r.Weeks, Shard: r.Shard,
+		Concurrency: r.Concurrency, Logger: r.Logger, Restart: r.Restart,
+	}
+	inShard := ""
+	if !r.Shard.All() {
+		inShard = " in shard " + r.Shard.String()
+		fmt.Fprintf(env.Stderr, "overload ingest %s: shard %s (files %s): weeks %s → %s\n",
+			r.Command, r.Shard, runner.ShardName(), joinWeeks(r.Weeks), r.Out)
+	} else {
+		fmt.Fprintf(env.Stderr, "overload ingest %s: weeks %s → %s\n", r.Command, joinWeeks(r.Weeks), r.Out)
+	}
 	start := env.Now()
 	var last time.Time
-	runner := &ingest.Runner{
-		Source: r.Source, Name: r.Name, Root: r.Out, Weeks: r.Weeks,
-		Concurrency: r.Concurrency, Logger: r.Logger, Restart: r.Restart,
-		Progress: func(p ingest.Progress) {
-			now := env.Now()
-			if p.Done != p.Users && now.Sub(last) < time.Second && p.Done%max(1, p.Users/10) != 0 {
-				return
-			}
-			last = now
-			fmt.Fprintf(env.Stderr, "  users %d/%d (resumed %d, skipped %d) · %s · %s\n",
-				p.Done, p.Users, p.Resumed, p.Skipped, r.Stats(), now.Sub(start).Round(time.Second))
-		},
+	runner.Progress = func(p ingest.Progress) {
+		now := env.Now()
+		if p.Done != p.Users && now.Sub(last) < time.Second && p.Done%max(1, p.Users/10) != 0 {
+			return
+		}
+		last = now
+		fmt.Fprintf(env.Stderr, "  users %d/%d%s (resumed %d, skipped %d) · %s · %s\n",
+			p.Done, p.Users, inShard, p.Resumed, p.Skipped, r.Stats(), now.Sub(start).Round(time.Second))
 	}
 	sum, err := runner.Run(ctx)
 	if err != nil {
 		return err
 	}
+	if !r.Shard.All() {
+		fmt.Fprintf(env.Stdout, "Shard %s: %d of the directory's %d users; files and checkpoints named %s.\n",
+			r.Shard, sum.Users, sum.Directory, runner.ShardName())
+	}
 	fmt.Fprintf(env.Stdout, `Ingested %d users (%d read now, %d from an earlier run's checkpoints), %d skipped.
 Wrote %d people, %d events, %d attendance rows, %d messages to %s
 (%d event copies and %d message copies seen on several calendars or mailboxes were deduplicated).
-API %s.
 `, sum.Users, sum.Read, sum.Resumed, len(sum.Skipped), sum.People, sum.Events, sum.Attendance, sum.Messages, r.Out,
-		sum.DuplicateEventCopies, sum.DuplicateMessageCopies, r.Stats())
+		sum.DuplicateEventCopies, sum.DuplicateMessageCopies)
+	if sum.OtherShardMessages > 0 {
+		fmt.Fprintf(env.Stdout, "%d messages from senders in other shards were left to those shards.\n", sum.OtherShardMessages)
+	}
+	fmt.Fprintf(env.Stdout, "API %s.\n", r.Stats())
 	if len(sum.Skipped) > 0 {
 		fmt.Fprintf(env.Stdout, "Skipped users (run the same command again to read them):\n")
 		for _, s := range sum.Skipped {
 			fmt.Fprintf(env.Stdout, "  %s: %s\n", s.PersonID, s.Reason)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "Next: overload analyze --data %s --out DIR --weeks %s\n", r.Out, joinWeeks(r.Weeks))
+	if !r.Shard.All() {
+		fmt.Fprintf(env.Stdout, "Next, once shards 0/%d to %d/%d have all written to %s (or been copied into it):\n  ",
+			r.Shard.Count, r.Shard.Count-1, r.Shard.Count, r.Out)
+	} else {
+		fmt.Fprint(env.Stdout, "Next: ")
+	}
+	fmt.Fprintf(env.Stdout, "overload analyze --data %s --out DIR --weeks %s\n", r.Out, joinWeeks(r.Weeks))
 	return nil
 }
 

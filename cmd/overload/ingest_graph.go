@@ -109,6 +109,10 @@ func runIngestGraph(ctx context.Context, env *Env, opts ingestOptions) error {
 	if err != nil {
 		return err
 	}
+	shard, err := opts.parseShard()
+	if err != nil {
+		return err
+	}
 	cfg, err := loadGraphIngestConfig(opts.Config, env.Getenv)
 	if err != nil {
 		return err
@@ -129,7 +133,7 @@ func runIngestGraph(ctx context.Context, env *Env, opts ingestOptions) error {
 	}
 	return runSourceIngest(ctx, env, ingestRun{
 		Command: "graph", Source: src, Name: msgraph.SourceName, Out: opts.Out, Weeks: weeks, Concurrency: cfg.Concurrency,
-		Restart: opts.Restart, Logger: log,
+		Shard: shard, Restart: opts.Restart, Logger: log,
 		Stats: func() string {
 			st := src.Stats()
 			return fmt.Sprintf("calls %d · retries %d (after 429, 503 or 504)", st.Calls, st.Retries)
