@@ -1,7 +1,6 @@
 package synthetic
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -66,7 +65,9 @@ func (g *gen) genCalendar() {
 // newUID returns a fresh event id base and iCalUID.
 func (g *gen) newUID(rng *rand.Rand) (base, ical string) {
 	g.nEvent++
-	base = fmt.Sprintf("%08x%05d", rng.Uint32(), g.nEvent)
+	var b [32]byte
+	id := appendPadded(b[:0], uint64(rng.Uint32()), 16, 8)
+	base = string(appendPadded(id, uint64(g.nEvent), 10, 5))
 	return base, base + "@google.com"
 }
 
@@ -343,7 +344,6 @@ func (g *gen) genWorkingLocation(rng *rand.Rand, wi int) {
 // pickOthers returns n distinct people other than pi, mostly from pi's
 // department, favouring people with a high meeting load.
 func (g *gen) pickOthers(rng *rand.Rand, pi, n int) []int {
-	seen := map[int]bool{pi: true}
 	var out []int
 	for tries := 0; len(out) < n && tries < 20*n; tries++ {
 		c := g.byLoad(rng)
@@ -352,8 +352,7 @@ func (g *gen) pickOthers(rng *rand.Rand, pi, n int) []int {
 				c = same
 			}
 		}
-		if !seen[c] {
-			seen[c] = true
+		if c != pi && !containsInt(out, c) { // n is small: a scan beats a map
 			out = append(out, c)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/overload-engine/overload/dataset"
@@ -16,6 +17,7 @@ type gen struct {
 	weeks    []dataset.Week
 	people   []person
 	taken    map[string]bool
+	index    map[string]int // email → person index, once people are final
 	contacts []string
 	rooms    []Attendee
 	inst     []instance
@@ -26,6 +28,27 @@ type gen struct {
 	nMsg     int
 	canary   int
 	loadCum  []float64 // cumulative meeting load, for weighted picks
+
+	// The header and recipient lists of the messages, millions of short
+	// slices, come from shared blocks.
+	hdrBlock  block[string]
+	rcptBlock block[int]
+}
+
+// block hands out short slices carved from large shared arrays, so that
+// millions of small lists cost the garbage collector a few hundred objects
+// to mark rather than millions. The zero value is ready to use.
+type block[T any] struct{ free []T }
+
+// take returns an empty slice with room for n elements, which the caller
+// appends to; appending more than n reallocates rather than overwrites.
+func (b *block[T]) take(n int) []T {
+	if n > len(b.free) {
+		b.free = make([]T, max(n, 1<<14))
+	}
+	s := b.free[:0:n]
+	b.free = b.free[n:]
+	return s
 }
 
 // span is a half-open interval of instants.
@@ -39,8 +62,9 @@ func Generate(cfg Config) (*Org, error) {
 		return nil, err
 	}
 	g := &gen{
-		cfg:   cfg,
-		taken: map[string]bool{},
+		cfg:    cfg,
+		people: make([]person, 0, cfg.People),
+		taken:  make(map[string]bool, cfg.People),
 	}
 	for i := range cfg.Weeks {
 		g.weeks = append(g.weeks, cfg.Start.Add(i))
@@ -50,6 +74,9 @@ func Generate(cfg Config) (*Org, error) {
 	}
 	g.genContacts()
 	g.ooo = make([][]span, len(g.people))
+	// About 5.7 instances and 65 messages per person-week: room for all of
+	// them avoids copying these large values as the slices grow.
+	g.inst = make([]instance, 0, cfg.People*cfg.Weeks*6+64)
 	g.msgs = make([]message, 0, cfg.People*cfg.Weeks*80)
 	g.genCalendar()
 	g.genMail()
@@ -95,56 +122,164 @@ func (g *gen) org() *Org {
 	o := &Org{
 		Domain:   g.cfg.Domain,
 		Weeks:    g.weeks,
+		users:    make([]User, 0, len(g.people)),
 		byEmail:  make(map[string]int, len(g.people)),
 		contacts: g.contacts,
 		rooms:    g.rooms,
 		inst:     g.inst,
-		cal:      make([][]int32, len(g.people)),
+		cal:      make([][]calRef, len(g.people)),
+		msgs:     g.msgs,
 		box:      make([][]int32, len(g.people)),
 	}
 	for i, p := range g.people {
 		o.users = append(o.users, p.User)
 		o.byEmail[p.Email] = i
 	}
-	slices.SortStableFunc(o.inst, func(a, b instance) int {
-		return cmp.Or(a.start.Compare(b.start), cmp.Compare(a.id, b.id))
-	})
-	for ii := range o.inst {
+	// Instances are large values: sort compact keys, then move each once.
+	permute(o.inst, timeOrder(len(o.inst), func(i int) (time.Time, string) { return o.inst[i].start, o.inst[i].id }))
+	o.indexCalendars()
+	// Messages stay in the order they were made, which is the order their
+	// header lists and ids lie in memory: walking them in that order is
+	// much faster than in date order.
+	o.byDate = timeOrder(len(o.msgs), func(i int) (time.Time, string) { return o.msgs[i].date, o.msgs[i].id })
+	o.indexMailboxes()
+	return o
+}
+
+// indexCalendars fills o.cal from o.inst, which is in start order. It
+// counts first so that each list is allocated once at its final size.
+func (o *Org) indexCalendars() {
+	// each calls f for every user whose calendar shows instance ii, with
+	// the index of their attendee entry (-1 for the organizer).
+	each := func(ii int, f func(ui, ai int)) {
 		in := &o.inst[ii]
 		if ui, ok := o.byEmail[in.organizer]; ok {
-			o.cal[ui] = append(o.cal[ui], int32(ii))
+			f(ui, -1)
 		}
-		for _, a := range in.attendees {
+		for ai, a := range in.attendees {
 			if ui, ok := o.byEmail[a.Email]; ok && !a.Resource && a.Email != in.organizer {
-				o.cal[ui] = append(o.cal[ui], int32(ii))
+				f(ui, ai)
 			}
 		}
 	}
-	// Sort indices, not the large message values.
-	idx := make([]int32, len(g.msgs))
-	for i := range idx {
-		idx[i] = int32(i)
+	count := make([]int, len(o.users))
+	for ii := range o.inst {
+		each(ii, func(ui, _ int) { count[ui]++ })
 	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		x, y := &g.msgs[a], &g.msgs[b]
-		return cmp.Or(x.date.Compare(y.date), cmp.Compare(x.id, y.id))
-	})
-	o.msgs = make([]message, len(g.msgs))
-	for i, j := range idx {
-		o.msgs[i] = g.msgs[j]
+	for ui, n := range count {
+		o.cal[ui] = make([]calRef, 0, n)
 	}
-	for mi := range o.msgs {
+	for ii := range o.inst {
+		each(ii, func(ui, ai int) {
+			r := calRef{inst: int32(ii), att: int32(ai)}
+			if c := o.cal[ui]; len(c) > 0 && c[len(c)-1].inst == r.inst {
+				r.att = c[len(c)-1].att // listed twice: the first entry is theirs
+			}
+			o.cal[ui] = append(o.cal[ui], r)
+		})
+	}
+}
+
+// indexMailboxes fills o.box from o.msgs in the order of o.byDate. It
+// counts first so that each list is allocated once at its final size.
+func (o *Org) indexMailboxes() {
+	// each calls f for every user whose mailbox holds message mi.
+	each := func(mi int32, f func(ui int)) {
 		m := &o.msgs[mi]
 		if m.from >= 0 {
-			o.box[m.from] = append(o.box[m.from], int32(mi))
+			f(m.from)
 		}
 		for _, r := range m.rcpt {
 			if r != m.from {
-				o.box[r] = append(o.box[r], int32(mi))
+				f(r)
 			}
 		}
 	}
-	return o
+	count := make([]int, len(o.users))
+	for mi := range o.msgs {
+		each(int32(mi), func(ui int) { count[ui]++ })
+	}
+	for ui, n := range count {
+		o.box[ui] = make([]int32, 0, n)
+	}
+	for _, mi := range o.byDate {
+		each(mi, func(ui int) { o.box[ui] = append(o.box[ui], mi) })
+	}
+}
+
+// timeOrder returns the indices 0..n-1 ordered by the instant and then the
+// id that key gives, and then by index (a stable sort).
+func timeOrder(n int, key func(i int) (time.Time, string)) []int32 {
+	type sortKey struct {
+		sec  int64 // the instant, as time.Time.Compare orders it
+		nsec int32
+		i    int32
+		pre  uint64 // the first bytes of id: orders most ties without reading id
+		id   string
+	}
+	keys := make([]sortKey, n)
+	for i := range keys {
+		t, id := key(i)
+		keys[i] = sortKey{sec: t.Unix(), nsec: int32(t.Nanosecond()), i: int32(i), pre: prefix(id), id: id}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		// Not cmp.Or, which would compare (and so read) the ids every time.
+		if c := cmp.Compare(a.sec, b.sec); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.pre, b.pre); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	order := make([]int32, n)
+	for i, k := range keys {
+		order[i] = k.i
+	}
+	return order
+}
+
+// prefix returns the first 8 bytes of s as a big-endian number, padded with
+// zeros: prefix(a) < prefix(b) implies a < b, and a < b implies
+// prefix(a) <= prefix(b).
+func prefix(s string) uint64 {
+	var p uint64
+	for i := range 8 {
+		p <<= 8
+		if i < len(s) {
+			p |= uint64(s[i])
+		}
+	}
+	return p
+}
+
+// permute reorders s in place so that it holds the old s[order[0]],
+// s[order[1]], … It moves every element once, following the cycles of
+// the permutation, and overwrites order.
+func permute[T any](s []T, order []int32) {
+	for i := range s {
+		if order[i] < 0 {
+			continue // already placed
+		}
+		first := s[i]
+		j := i
+		for {
+			k := int(order[j])
+			order[j] = -1
+			if k == i {
+				s[j] = first
+				break
+			}
+			s[j] = s[k]
+			j = k
+		}
+	}
 }
 
 // isOOO reports whether person pi is out of office at t.

@@ -1,6 +1,8 @@
 package synthetic_test
 
 import (
+	"cmp"
+	"fmt"
 	"reflect"
 	"sync"
 	"testing"
@@ -180,22 +182,37 @@ func TestUser_InWorkingHours(t *testing.T) {
 	t.Fatal("no 22:00 overnight shift found")
 }
 
+// benchConfigs are the org sizes of the benchmarks: the default, and one
+// large enough to show costs that grow faster than the org.
+var benchConfigs = []synthetic.Config{{Start: start, Seed: 1}, {People: 5000, Weeks: 1, Start: start, Seed: 1}}
+
+func benchName(cfg synthetic.Config) string {
+	return fmt.Sprintf("%dx%d", cmp.Or(cfg.People, synthetic.DefaultPeople), cmp.Or(cfg.Weeks, synthetic.DefaultWeeks))
+}
+
 func BenchmarkGenerate(b *testing.B) {
-	b.Run("500x4", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := synthetic.Generate(synthetic.Config{Start: start, Seed: 1}); err != nil {
-				b.Fatal(err)
+	for _, cfg := range benchConfigs {
+		b.Run(benchName(cfg), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := synthetic.Generate(cfg); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }
 
 func BenchmarkTables(b *testing.B) {
-	b.Run("500x4", func(b *testing.B) {
-		o, _ := synthetic.Generate(synthetic.Config{Start: start, Seed: 1})
-		p := pseudonymizer()
-		for b.Loop() {
-			o.Tables(p)
-		}
-	})
+	for _, cfg := range benchConfigs {
+		b.Run(benchName(cfg), func(b *testing.B) {
+			o, err := synthetic.Generate(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p := pseudonymizer()
+			for b.Loop() {
+				o.Tables(p)
+			}
+		})
+	}
 }

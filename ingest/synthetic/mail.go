@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,15 +103,7 @@ func (g *gen) circle(pi int) []int {
 }
 
 // manager returns the index of pi's manager, or -1.
-func (g *gen) manager(pi int) int {
-	e := g.people[pi].ManagerEmail
-	for i := pi - 1; i >= 0 && e != ""; i-- {
-		if g.people[i].Email == e {
-			return i
-		}
-	}
-	return -1
-}
+func (g *gen) manager(pi int) int { return g.people[pi].manager }
 
 // pickRecipient draws one person pi writes to.
 func (g *gen) pickRecipient(rng *rand.Rand, pi int, circle []int) addr {
@@ -171,33 +164,56 @@ func (g *gen) send(rng *rand.Rand, channel string, from addr, to, cc, bcc []addr
 	if from.pi < 0 {
 		dom = from.ext[strings.LastIndexByte(from.ext, '@')+1:]
 	}
-	id := fmt.Sprintf("<%08x.%d@mail.%s>", rng.Uint32(), g.nMsg, dom)
-	if channel == dataset.ChannelChat {
-		id = fmt.Sprintf("<chat-%08x.%d@chat.%s>", rng.Uint32(), g.nMsg, dom)
+	var id string
+	if r := rng.Uint32(); channel == dataset.ChannelChat {
+		id = messageID("<chat-", "@chat.", rng.Uint32(), g.nMsg, dom) // chat ids take a second draw
+	} else {
+		id = messageID("<", "@mail.", r, g.nMsg, dom)
 	}
 	if thread == "" {
-		thread = fmt.Sprintf("%016x", rng.Uint64())
+		var b [16]byte
+		thread = string(appendPadded(b[:0], rng.Uint64(), 16, 16))
 	}
 	m := message{
 		id: id, thread: thread, channel: channel, from: from.pi,
 		fromHdr: g.header(rng, from), date: at.Truncate(time.Second),
 		inReplyTo: inReplyTo, title: title, canary: g.canary, hash: rng.Uint64(),
 	}
-	var rcpt []int
-	for _, list := range []struct {
-		in  []addr
-		out *[]string
-	}{{to, &m.to}, {cc, &m.cc}, {bcc, &m.bcc}} {
-		for _, a := range list.in {
-			*list.out = append(*list.out, g.header(rng, a))
-			if a.pi >= 0 && !containsInt(rcpt, a.pi) {
-				rcpt = append(rcpt, a.pi)
+	n := len(to) + len(cc) + len(bcc)
+	m.hdrs = g.hdrBlock.take(n)
+	m.nTo, m.nCc = int32(len(to)), int32(len(cc))
+	m.rcpt = g.rcptBlock.take(n)
+	for _, list := range [][]addr{to, cc, bcc} {
+		for _, a := range list {
+			m.hdrs = append(m.hdrs, g.header(rng, a))
+			if a.pi >= 0 && !containsInt(m.rcpt, a.pi) {
+				m.rcpt = append(m.rcpt, a.pi)
 			}
 		}
 	}
-	m.rcpt = rcpt
 	g.msgs = append(g.msgs, m)
 	return len(g.msgs) - 1
+}
+
+// messageID returns the Internet Message-ID prefix + r + "." + n + host +
+// domain + ">", with r as 8 hex digits.
+func messageID(prefix, host string, r uint32, n int, domain string) string {
+	var b [96]byte
+	s := appendPadded(append(b[:0], prefix...), uint64(r), 16, 8)
+	s = strconv.AppendInt(append(s, '.'), int64(n), 10)
+	s = append(append(append(s, host...), domain...), '>')
+	return string(s)
+}
+
+// appendPadded appends v in the given base (lowercase digits), padded with
+// zeros to at least width digits, as fmt's %0<width>x and %0<width>d do.
+func appendPadded(b []byte, v uint64, base, width int) []byte {
+	var d [64]byte
+	digits := strconv.AppendUint(d[:0], v, base)
+	for range width - len(digits) {
+		b = append(b, '0')
+	}
+	return append(b, digits...)
 }
 
 // header renders a as a header address: "Name <addr>" or the bare address,
@@ -211,7 +227,7 @@ func (g *gen) header(rng *rand.Rand, a addr) string {
 	case r < 2:
 		return p.Name + " <" + capitalise(p.Email) + ">"
 	case r < 50:
-		return p.Name + " <" + p.Email + ">"
+		return p.nameAddr
 	}
 	return p.Email
 }
@@ -298,7 +314,8 @@ func (g *gen) genChats(rng *rand.Rand, pi, wi int) {
 			sent++ // count the attempt so that the loop ends
 			continue
 		}
-		thread := fmt.Sprintf("spaces/%012x", rng.Uint64()>>16)
+		var b [32]byte
+		thread := string(appendPadded(append(b[:0], "spaces/"...), rng.Uint64()>>16, 16, 12))
 		speaker := pi
 		for j := range 2 + rng.IntN(7) {
 			if j > 0 {
@@ -349,10 +366,13 @@ func (g *gen) genInbound(rng *rand.Rand, wi int) {
 // meetings starting in week wi send to the organizer.
 func (g *gen) genMeetingResponses(rng *rand.Rand, wi int) {
 	start, end := g.weeks[wi].Monday(), g.weeks[wi].Monday().AddDate(0, 0, 7)
-	index := map[string]int{}
-	for i, p := range g.people {
-		index[p.Email] = i
+	if g.index == nil {
+		g.index = make(map[string]int, len(g.people))
+		for i, p := range g.people {
+			g.index[p.Email] = i
+		}
 	}
+	index := g.index
 	for ii := range g.inst {
 		in := &g.inst[ii]
 		org, ok := index[in.organizer]
@@ -368,12 +388,15 @@ func (g *gen) genMeetingResponses(rng *rand.Rand, wi int) {
 			if !g.inRange(at) {
 				continue
 			}
-			verb := map[string]string{respAccepted: "Accepted", respTentative: "Tentative", respDeclined: "Declined"}[a.ResponseStatus]
+			verb := responseVerbs[a.ResponseStatus]
 			i := g.send(rng, dataset.ChannelEmail, addr{pi: pi}, []addr{{pi: org}}, nil, nil, at, "", "", verb+": "+in.title)
 			g.msgs[i].autoSubmitted = "auto-generated"
 		}
 	}
 }
+
+// responseVerbs begin the subjects of meeting responses.
+var responseVerbs = map[string]string{respAccepted: "Accepted", respTentative: "Tentative", respDeclined: "Declined"}
 
 // genAutoReplies answers, once per sender and day, human emails in
 // msgs[from:to] that reach someone who is out of office.

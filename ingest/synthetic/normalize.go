@@ -7,6 +7,7 @@ package synthetic
 import (
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,9 +121,23 @@ func ShowAs(graphShowAs string) string {
 	return dataset.ShowAsUnknown
 }
 
+// pseudonyms is the part of ingest.Pseudonymizer the mapping functions
+// use. The exported functions take the Pseudonymizer itself; Org.Tables
+// puts an idCache in front of it.
+type pseudonyms interface {
+	PersonID(email string) string
+	EventID(iCalUID string, originalStart time.Time) string
+	SeriesID(iCalUID string) string
+	MessageID(internetMessageID string) string
+}
+
 // PersonFromUser maps a directory user to a people row. domain is the
 // organisation's own domain (for is_internal).
 func PersonFromUser(p *ingest.Pseudonymizer, u User, domain string) dataset.Person {
+	return personFromUser(p, &u, domain)
+}
+
+func personFromUser(p pseudonyms, u *User, domain string) dataset.Person {
 	row := dataset.Person{
 		PersonID:         p.PersonID(u.Email),
 		Domain:           ingest.Domain(u.Email),
@@ -163,7 +178,11 @@ func OriginalStart(e CalendarEntry) (time.Time, error) {
 // is the time zone of the calendar the copy came from: all-day events are
 // local midnight to local midnight there (SPEC §8.9).
 func EventFromEntry(p *ingest.Pseudonymizer, e CalendarEntry, loc *time.Location) (dataset.Event, error) {
-	orig, err := OriginalStart(e)
+	return eventFromEntry(p, &e, loc)
+}
+
+func eventFromEntry(p pseudonyms, e *CalendarEntry, loc *time.Location) (dataset.Event, error) {
+	orig, err := OriginalStart(*e)
 	if err != nil {
 		return dataset.Event{}, fmt.Errorf("map event %s: original start: %w", e.ID, err)
 	}
@@ -201,21 +220,23 @@ func EventFromEntry(p *ingest.Pseudonymizer, e CalendarEntry, loc *time.Location
 // countPeople counts the distinct people invited (organizer included) and
 // those who did not decline; rooms and resources are not people. An event
 // without a guest list (focus time, out of office) has its organizer.
-func countPeople(e CalendarEntry) (invitees, notDeclined int32) {
+func countPeople(e *CalendarEntry) (invitees, notDeclined int32) {
 	org := ingest.CanonicalEmail(e.Organizer)
-	seen := make(map[string]bool, len(e.Attendees)+1)
+	var seen addrSet
 	for _, a := range e.Attendees {
-		c := ingest.CanonicalEmail(a.Email)
-		if a.Resource || seen[c] {
+		if a.Resource {
 			continue
 		}
-		seen[c] = true
+		c := ingest.CanonicalEmail(a.Email)
+		if !seen.add(c) {
+			continue
+		}
 		invitees++
 		if a.ResponseStatus != respDeclined || c == org {
 			notDeclined++
 		}
 	}
-	if org != "" && !seen[org] {
+	if org != "" && !seen.has(org) {
 		invitees++
 		notDeclined++
 	}
@@ -225,6 +246,10 @@ func countPeople(e CalendarEntry) (invitees, notDeclined int32) {
 // AttendanceFromEntry maps the calendar copy e of the user with address
 // owner to that user's attendance row.
 func AttendanceFromEntry(p *ingest.Pseudonymizer, owner string, e CalendarEntry, eventID string) dataset.Attendance {
+	return attendanceFromEntry(p, owner, &e, eventID)
+}
+
+func attendanceFromEntry(p pseudonyms, owner string, e *CalendarEntry, eventID string) dataset.Attendance {
 	isOrg := ingest.CanonicalEmail(owner) == ingest.CanonicalEmail(e.Organizer)
 	return dataset.Attendance{
 		PersonID: p.PersonID(owner),
@@ -253,6 +278,10 @@ func IsAuto(e MailEntry) bool {
 // Recipients are To, Cc and Bcc in that order, each person once; n_to,
 // n_cc and n_bcc count header entries as written.
 func MessageFromEntry(p *ingest.Pseudonymizer, e MailEntry) (dataset.Message, error) {
+	return messageFromEntry(p, &e)
+}
+
+func messageFromEntry(p pseudonyms, e *MailEntry) (dataset.Message, error) {
 	from, err := parseAddress(e.From)
 	if err != nil {
 		return dataset.Message{}, fmt.Errorf("map message %s: from: %w", e.ID, err)
@@ -266,23 +295,66 @@ func MessageFromEntry(p *ingest.Pseudonymizer, e MailEntry) (dataset.Message, er
 		NCc:       int32(len(e.Cc)),
 		NBcc:      int32(len(e.Bcc)),
 		IsReply:   e.InReplyTo != "",
-		IsAuto:    IsAuto(e),
+		IsAuto:    IsAuto(*e),
 		Source:    Source,
 	}
-	seen := map[string]bool{}
+	n := len(e.To) + len(e.Cc) + len(e.Bcc)
+	if n > 0 {
+		row.RecipientIDs = make([]string, 0, n)
+	}
+	var seen addrSet
 	for _, list := range [][]string{e.To, e.Cc, e.Bcc} {
 		for _, h := range list {
 			a, err := parseAddress(h)
 			if err != nil {
 				return dataset.Message{}, fmt.Errorf("map message %s: recipient: %w", e.ID, err)
 			}
-			if !seen[a] {
-				seen[a] = true
+			if seen.add(a) {
 				row.RecipientIDs = append(row.RecipientIDs, p.PersonID(a))
 			}
 		}
 	}
 	return row, nil
+}
+
+// smallSet is the number of members an addrSet keeps in an array.
+const smallSet = 16
+
+// addrSet is a set of canonical addresses. The few addresses of a typical
+// message or meeting live in an array, which a scan searches faster than a
+// map; a map takes over beyond smallSet. The zero value is an empty set.
+type addrSet struct {
+	small [smallSet]string
+	n     int             // members in small while m is nil
+	m     map[string]bool // all members, once there are more than smallSet
+}
+
+func (s *addrSet) has(a string) bool {
+	if s.m != nil {
+		return s.m[a]
+	}
+	return slices.Contains(s.small[:s.n], a)
+}
+
+// add adds a and reports whether it was new.
+func (s *addrSet) add(a string) bool {
+	if s.has(a) {
+		return false
+	}
+	switch {
+	case s.m != nil:
+		s.m[a] = true
+	case s.n < smallSet:
+		s.small[s.n] = a
+		s.n++
+	default:
+		s.m = make(map[string]bool, 2*smallSet)
+		for _, x := range s.small {
+			s.m[x] = true
+		}
+		s.m[a] = true
+	}
+	return true
 }
 
 // parseAddress returns the canonical address of a header address: a bare

@@ -122,10 +122,17 @@ type Org struct {
 	contacts []string // external addresses
 	rooms    []Attendee
 
-	inst []instance
-	cal  [][]int32 // per user: indices into inst, by start
-	msgs []message
-	box  [][]int32 // per user: indices into msgs, by date
+	inst   []instance
+	cal    [][]calRef // per user: the instances on their calendar, by start
+	msgs   []message  // in the order they were made
+	byDate []int32    // indices into msgs, by date
+	box    [][]int32  // per user: indices into msgs, by date
+}
+
+// calRef is one instance on one user's calendar.
+type calRef struct {
+	inst int32 // index into Org.inst
+	att  int32 // index of the user in the instance's attendees; -1 on the organizer's copy
 }
 
 // instance is one event instance, shared by every calendar it is on.
@@ -153,8 +160,9 @@ type message struct {
 	channel       string
 	from          int // user index; -1 = external sender
 	fromHdr       string
-	to, cc, bcc   []string
-	rcpt          []int // distinct internal recipients (user indices)
+	hdrs          []string // the To, then the Cc, then the Bcc header addresses
+	nTo, nCc      int32    // how many of hdrs are To and Cc
+	rcpt          []int    // distinct internal recipients (user indices)
 	date          time.Time
 	inReplyTo     string
 	autoSubmitted string
@@ -162,6 +170,20 @@ type message struct {
 	title         string
 	canary        int
 	hash          uint64 // random, for per-mailbox ids
+}
+
+// to, cc and bcc return the address lists of m's headers, nil when empty.
+// The slices are m's own.
+func (m *message) to() []string  { return part(m.hdrs, 0, int(m.nTo)) }
+func (m *message) cc() []string  { return part(m.hdrs, int(m.nTo), int(m.nTo+m.nCc)) }
+func (m *message) bcc() []string { return part(m.hdrs, int(m.nTo+m.nCc), len(m.hdrs)) }
+
+// part returns s[i:j] with no room to append, or nil if it is empty.
+func part(s []string, i, j int) []string {
+	if i == j {
+		return nil
+	}
+	return s[i:j:j]
 }
 
 // People returns the directory: every internal user, managers before their
@@ -202,14 +224,19 @@ func (o *Org) Calendar(email string) []CalendarEntry {
 	}
 	u := &o.users[ui]
 	out := make([]CalendarEntry, 0, len(o.cal[ui]))
-	for _, ii := range o.cal[ui] {
-		out = append(out, o.entry(u, &o.inst[ii]))
+	for _, r := range o.cal[ui] {
+		e := o.entry(u, r)
+		e.Attendees = slices.Clone(e.Attendees)
+		out = append(out, e)
 	}
 	return out
 }
 
-// entry renders in as the calendar of u shows it.
-func (o *Org) entry(u *User, in *instance) CalendarEntry {
+// entry renders the instance r refers to as the calendar of u shows it.
+// Attendees is the Org's own slice: callers that hand the entry out must
+// clone it.
+func (o *Org) entry(u *User, r calRef) CalendarEntry {
+	in := &o.inst[r.inst]
 	e := CalendarEntry{
 		ID:            in.id,
 		ICalUID:       in.ical,
@@ -225,8 +252,7 @@ func (o *Org) entry(u *User, in *instance) CalendarEntry {
 		Transparency:  "opaque",
 		EventType:     in.eventType,
 		Organizer:     in.organizer,
-		Attendees:     slices.Clone(in.attendees),
-		SelfResponse:  "accepted",
+		Attendees:     in.attendees,
 		Created:       in.created,
 		Online:        in.online,
 		Summary:       canarySubject(in.canary) + " " + in.title,
@@ -235,22 +261,27 @@ func (o *Org) entry(u *User, in *instance) CalendarEntry {
 	if in.cancelled {
 		e.Status = "cancelled"
 	}
-	isOrg := in.organizer == u.Email
-	if isOrg {
-		e.Transparency = in.transparency
+	e.Transparency, e.SelfResponse, e.ShowAs = o.copyStatus(u, r)
+	return e
+}
+
+// copyStatus returns the fields of u's copy of the instance r refers to
+// that differ from calendar to calendar: transparency, the owner's own
+// response and the Graph showAs they give.
+func (o *Org) copyStatus(u *User, r calRef) (transparency, selfResponse, showAs string) {
+	in := &o.inst[r.inst]
+	transparency, selfResponse = "opaque", respAccepted
+	if in.organizer == u.Email {
+		transparency = in.transparency
 	} else {
-		for _, a := range in.attendees {
-			if a.Email == u.Email {
-				e.SelfResponse = a.ResponseStatus
-				break
-			}
+		if r.att >= 0 {
+			selfResponse = in.attendees[r.att].ResponseStatus
 		}
 		if in.allDay {
-			e.Transparency = "transparent"
+			transparency = "transparent"
 		}
 	}
-	e.ShowAs = graphShowAs(ShowAsFromGoogle(e.EventType, e.Transparency, e.SelfResponse))
-	return e
+	return transparency, selfResponse, graphShowAs(ShowAsFromGoogle(in.eventType, transparency, selfResponse))
 }
 
 // Mailbox returns the mail and chat entries of the user with the given
@@ -270,27 +301,41 @@ func (o *Org) Mailbox(email string) []MailEntry {
 
 // mailEntry renders m as the mailbox of user ui holds it.
 func (o *Org) mailEntry(ui int, m *message) MailEntry {
+	e := mailHeaders(ui, m)
+	e.ID = mailboxID(m, ui)
+	e.To = slices.Clone(e.To)
+	e.Cc = slices.Clone(e.Cc)
+	e.Bcc = slices.Clone(e.Bcc)
+	if m.from == ui {
+		e.Labels = append(e.Labels, LabelSent)
+	}
+	if slices.Contains(m.rcpt, ui) {
+		e.Labels = append(e.Labels, LabelInbox)
+	}
+	e.Subject = canarySubject(m.canary) + " " + m.title
+	e.Snippet = canaryBody(m.canary) + " see below"
+	return e
+}
+
+// mailHeaders renders the headers of m as the mailbox of user ui holds
+// it: everything but the per-mailbox id, labels, subject and snippet. To,
+// Cc and Bcc are the Org's own slices: callers that hand the entry out must
+// clone them.
+func mailHeaders(ui int, m *message) MailEntry {
 	e := MailEntry{
-		ID:            mailboxID(m, ui),
 		ThreadID:      m.thread,
 		MessageID:     m.id,
 		Channel:       m.channel,
 		From:          m.fromHdr,
-		To:            slices.Clone(m.to),
-		Cc:            slices.Clone(m.cc),
+		To:            m.to(),
+		Cc:            m.cc(),
 		Date:          m.date,
 		InReplyTo:     m.inReplyTo,
 		AutoSubmitted: m.autoSubmitted,
 		Precedence:    m.precedence,
-		Subject:       canarySubject(m.canary) + " " + m.title,
-		Snippet:       canaryBody(m.canary) + " see below",
 	}
 	if m.from == ui {
-		e.Labels = append(e.Labels, LabelSent)
-		e.Bcc = slices.Clone(m.bcc)
-	}
-	if slices.Contains(m.rcpt, ui) {
-		e.Labels = append(e.Labels, LabelInbox)
+		e.Bcc = m.bcc() // only the sender's copy has a Bcc header
 	}
 	return e
 }

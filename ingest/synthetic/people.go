@@ -67,10 +67,12 @@ Novak Kowalski Silva Santos`)
 // person is a user under construction, with generator-only traits.
 type person struct {
 	User
+	manager     int // index of the manager; -1 for none
 	reports     []int
 	dept        int
 	activity    float64 // volume multiplier for mail and meetings
 	weekendMail bool
+	nameAddr    string // "Name <addr>", shared by every header that names them so
 }
 
 // genPeople builds the directory: a CEO, one VP per department, directors
@@ -190,6 +192,7 @@ func (g *gen) add(rng *rand.Rand, manager, dept int, level, title, function, zon
 			Department: deptName, Function: function, Level: level, Title: title,
 			TimeZone: zone,
 		},
+		manager:  manager,
 		dept:     dept,
 		activity: 0.6 + 0.8*rng.Float64(),
 	}
@@ -311,10 +314,13 @@ func (g *gen) assignHours(rng *rand.Rand) {
 	}
 }
 
-// finishPeople parses every person's working hours.
+// finishPeople parses every person's working hours and renders their
+// header address.
 func (g *gen) finishPeople() {
 	for i := range g.people {
-		g.people[i].hours = parseHours(&g.people[i].User)
+		p := &g.people[i]
+		p.hours = parseHours(&p.User)
+		p.nameAddr = p.Name + " <" + p.Email + ">"
 	}
 }
 
