@@ -115,20 +115,11 @@ func readFile[T any](ctx context.Context, path string, t *table[T], mem memory.A
 			rows, err = nil, fmt.Errorf("read %s: corrupt Parquet file: %v", path, p)
 		}
 	}()
-	f, err := os.Open(path)
+	pr, err := openParquet(path, mem)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	defer f.Close()
-	pr, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(mem)))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: not a readable Parquet file: %w", path, err)
+		return nil, err
 	}
 	defer pr.Close()
-	if v := pr.MetaData().KeyValueMetadata().FindValue(formatVersionKey); v != nil && *v != FormatVersion {
-		return nil, fmt.Errorf("read %s: unsupported %s %q (want %s)", path, formatVersionKey, *v, FormatVersion)
-	}
-	ignoreStoredArrowSchema(pr)
 	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: readBatchRows}, mem)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
@@ -160,6 +151,27 @@ func readFile[T any](ctx context.Context, path string, t *table[T], mem memory.A
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return out, nil
+}
+
+// openParquet opens the Parquet file at path for reading, checks its
+// format version and hides its stored Arrow schema. Closing the reader
+// closes the file. Errors name path.
+func openParquet(path string, mem memory.Allocator) (*file.Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	pr, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(mem)))
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read %s: not a readable Parquet file: %w", path, err)
+	}
+	if v := pr.MetaData().KeyValueMetadata().FindValue(formatVersionKey); v != nil && *v != FormatVersion {
+		pr.Close()
+		return nil, fmt.Errorf("read %s: unsupported %s %q (want %s)", path, formatVersionKey, *v, FormatVersion)
+	}
+	ignoreStoredArrowSchema(pr)
+	return pr, nil
 }
 
 // ignoreStoredArrowSchema hides the ARROW:schema key of a file's metadata

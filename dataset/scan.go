@@ -3,7 +3,6 @@ package dataset
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -111,20 +109,11 @@ func scanFile(ctx context.Context, path, table string, w Week, columns, dict []s
 		}
 	}()
 	mem := memory.DefaultAllocator
-	f, err := os.Open(path)
+	pr, err := openParquet(path, mem)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	defer f.Close()
-	pr, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(mem)))
-	if err != nil {
-		return fmt.Errorf("read %s: not a readable Parquet file: %w", path, err)
+		return err
 	}
 	defer pr.Close()
-	if v := pr.MetaData().KeyValueMetadata().FindValue(formatVersionKey); v != nil && *v != FormatVersion {
-		return fmt.Errorf("read %s: unsupported %s %q (want %s)", path, formatVersionKey, *v, FormatVersion)
-	}
-	ignoreStoredArrowSchema(pr)
 	props := pqarrow.ArrowReadProperties{BatchSize: readBatchRows, Parallel: true}
 	fr, err := pqarrow.NewFileReader(pr, props, mem)
 	if err != nil {
@@ -407,14 +396,9 @@ func footerRows(path string) (n int64, err error) {
 			n, err = 0, fmt.Errorf("read %s: corrupt Parquet file: %v", path, p)
 		}
 	}()
-	f, err := os.Open(path)
+	pr, err := openParquet(path, memory.DefaultAllocator)
 	if err != nil {
-		return 0, fmt.Errorf("read %s: %w", path, err)
-	}
-	defer f.Close()
-	pr, err := file.NewParquetReader(f)
-	if err != nil {
-		return 0, fmt.Errorf("read %s: not a readable Parquet file: %w", path, err)
+		return 0, err
 	}
 	defer pr.Close()
 	return pr.NumRows(), nil
