@@ -307,18 +307,10 @@ type pair struct{ key, val int32 }
 
 // groupPairs groups the vals of rows by key in [0, n), keeping their order.
 func groupPairs(n int, rows []pair) (off, vals []int32) {
-	off = make([]int32, n+1)
-	for _, r := range rows {
-		off[r.key+1]++
-	}
-	for i := 1; i <= n; i++ {
-		off[i] += off[i-1]
-	}
-	vals = make([]int32, len(rows))
-	next := slices.Clone(off[:n])
-	for _, r := range rows {
-		vals[next[r.key]] = r.val
-		next[r.key]++
+	off, sorted := groupBy(n, rows, func(p *pair) int32 { return p.key })
+	vals = make([]int32, len(sorted))
+	for i := range sorted {
+		vals[i] = sorted[i].val
 	}
 	return off, vals
 }
