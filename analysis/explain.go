@@ -102,18 +102,20 @@ func (c *weekCalc) traceMeeting(a attendance, ev *event, rule string, clip Inter
 	})
 }
 
-func (c *weekCalc) traceSend(m *message, counted bool, note string) {
+func (c *weekCalc) traceSend(m *mref, counted bool, note string) {
 	if c.tr == nil {
 		return
 	}
-	c.tr.Sends = append(c.tr.Sends, ExplainedSend{MessageID: m.id, Channel: m.channel, SentAt: time.UnixMicro(m.at).UTC(), Counted: counted, Note: note})
+	msg := c.ix.msgs[m.msg]
+	c.tr.Sends = append(c.tr.Sends, ExplainedSend{MessageID: msg.id, Channel: msg.channel, SentAt: time.UnixMicro(m.at).UTC(), Counted: counted, Note: note})
 }
 
-func (c *weekCalc) traceRead(m *message, pieces []Interval) {
+func (c *weekCalc) traceRead(m *mref, pieces []Interval) {
 	if c.tr == nil {
 		return
 	}
-	c.tr.Reads = append(c.tr.Reads, ExplainedRead{MessageID: m.id, Channel: m.channel, Arrival: time.UnixMicro(m.at).UTC(), Pieces: pieces, Dropped: pieces == nil})
+	msg := c.ix.msgs[m.msg]
+	c.tr.Reads = append(c.tr.Reads, ExplainedRead{MessageID: msg.id, Channel: msg.channel, Arrival: time.UnixMicro(m.at).UTC(), Pieces: pieces, Dropped: pieces == nil})
 }
 
 func (e *Explanation) fill(c *weekCalc, w dataset.Week, ms []meetingRow, meet, free, quiet Set, t totals) {

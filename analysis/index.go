@@ -2,10 +2,12 @@ package analysis
 
 import (
 	"cmp"
+	"hash/maphash"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/overload-engine/overload/dataset"
 )
@@ -29,11 +31,13 @@ type index struct {
 
 	attOff  []int32
 	att     []attendance // per person, by (event start, event position)
-	msgs    []message    // by (sent_at, message_id)
 	sentOff []int32
-	sent    []int32 // per sender: positions in msgs
+	sent    []mref // per sender, by (sent_at, message_id)
 	recvOff []int32
-	recv    []int32 // per recipient other than the sender: positions in msgs
+	recv    []mref // per recipient other than the sender, by (sent_at, message_id)
+	// msgs holds the id and channel of each message, for explaining only
+	// (nil otherwise).
+	msgs []message
 }
 
 type event struct {
@@ -49,14 +53,27 @@ type attendance struct {
 	showAs   string
 }
 
+// A mref is a message in a person's list of sent or received messages,
+// with what the metrics use inline (the lists are read in order, the
+// messages themselves are not touched).
+type mref struct {
+	at    int64 // sent_at µs
+	msg   int32 // position in the index's msgs, when explaining
+	flags uint8 // mChat, mAuto, mOther
+}
+
+const (
+	mChat  = 1 << iota // channel is chat
+	mAuto              // is_auto
+	mOther             // has a recipient other than the sender
+)
+
+func (m *mref) chat() bool { return m.flags&mChat != 0 }
+func (m *mref) auto() bool { return m.flags&mAuto != 0 }
+
+// A message is what explain shows of a message.
 type message struct {
-	at       int64  // sent_at µs
-	id       string // message_id
-	channel  string
-	auto     bool
-	hasOther bool  // a recipient other than the sender
-	sender   int32 // position in all, or -1
-	rlo, rhi int32 // the recipients, in the builder's flat list
+	id, channel string
 }
 
 // newIndex indexes t for computing any person in it, internal or not
@@ -100,9 +117,10 @@ func newShardIndex(t *dataset.Tables, shard dataset.Shard, anyone bool) *index {
 			}
 		}
 	})
+	b.msgs = slices.Grow(b.msgs, len(t.Messages))
 	for i := range t.Messages {
 		m := &t.Messages[i]
-		b.addMessage(m.MessageID, m.Channel, m.IsAuto, m.SentAt.UnixMicro(), res[i].sender, res[i].rec)
+		b.addMessage(m.MessageID, b.channelCode(m.Channel), m.IsAuto, m.SentAt.UnixMicro(), res[i].sender, res[i].rec)
 	}
 	return b.finish()
 }
@@ -130,8 +148,27 @@ type builder struct {
 	*index
 	computed, tracked []bool
 	shard             dataset.Shard
-	seenMsg           map[string]struct{}
-	rec               []int32 // recipients of the messages, flat
+	explain           bool // keep what explain shows of messages
+
+	// Messages as read, without pointers (the garbage collector does not
+	// look into them): ids are kept in one byte slice.
+	msgs     []bmsg
+	ids      []byte
+	idOff    []int // message i's id is ids[idOff[i]:idOff[i+1]]
+	hash     func(id string) uint64
+	seenMsg  map[uint64]int32    // hash of an id → the first message with it
+	collided map[string]struct{} // ids whose hash another id had first
+	channels []string            // channel values, by code
+	rec      []int32             // recipients of the messages, flat
+}
+
+// A bmsg is a message as the builder holds it.
+type bmsg struct {
+	at       int64 // sent_at µs
+	sender   int32 // position in all, or -1
+	rlo, rhi int32 // the recipients, in rec
+	channel  uint8 // code in channels
+	flags    uint8 // mChat, mAuto, mOther
 }
 
 func newBuilder(people []dataset.Person, shard dataset.Shard, anyone bool) *builder {
@@ -170,7 +207,10 @@ func newBuilder(people []dataset.Person, shard dataset.Shard, anyone bool) *buil
 			ix.managerPlus[m] = true
 		}
 	}
-	b := &builder{index: ix, shard: shard, computed: make([]bool, n), tracked: make([]bool, n), seenMsg: map[string]struct{}{}}
+	b := &builder{index: ix, shard: shard, explain: anyone, computed: make([]bool, n), tracked: make([]bool, n),
+		seenMsg: map[uint64]int32{}, idOff: []int{0}}
+	seed := maphash.MakeSeed()
+	b.hash = func(id string) uint64 { return maphash.String(seed, id) }
 	for i := range ix.all {
 		p := &ix.all[i]
 		if p.IsInternal && shard.Contains(p.PersonID) {
@@ -209,31 +249,79 @@ func (b *builder) addEvent(e *dataset.Event) {
 	b.events = append(b.events, event{Event: e, s: e.Start.UnixMicro(), e: e.End.UnixMicro(), organizer: b.code(e.OrganizerID)})
 }
 
+// channelCode returns the code of a channel value.
+func (b *builder) channelCode(ch string) uint8 {
+	for i, c := range b.channels {
+		if c == ch {
+			return uint8(i)
+		}
+	}
+	if len(b.channels) == 255 {
+		return 255 // more distinct values than any real source has: shown as "…"
+	}
+	b.channels = append(b.channels, strings.Clone(ch))
+	return uint8(len(b.channels) - 1)
+}
+
 // addMessage adds a message unless one with its id was added before, or
 // nobody computed sent or received it. rec holds recipient codes (see
-// recipientCode).
-func (b *builder) addMessage(id, channel string, auto bool, at int64, sender int32, rec []int32) {
+// recipientCode). id is copied; channel is a channelCode.
+func (b *builder) addMessage(id string, channel uint8, auto bool, at int64, sender int32, rec []int32) {
 	keep := sender >= 0 && b.computed[sender]
-	other := false
+	var flags uint8
 	for _, r := range rec {
 		if r != codeNone {
-			other = true
+			flags |= mOther
 		}
 		if r >= 0 && b.computed[r] {
 			keep = true
 		}
 	}
-	if !keep {
+	if !keep || b.seen(id) {
 		return
 	}
-	if _, dup := b.seenMsg[id]; dup {
-		return
+	if auto {
+		flags |= mAuto
 	}
-	b.seenMsg[id] = struct{}{}
+	if int(channel) < len(b.channels) && b.channels[channel] == dataset.ChannelChat {
+		flags |= mChat
+	}
 	lo := int32(len(b.rec))
 	b.rec = append(b.rec, rec...)
-	b.msgs = append(b.msgs, message{at: at, id: id, channel: channel, auto: auto, hasOther: other,
-		sender: sender, rlo: lo, rhi: int32(len(b.rec))})
+	b.msgs = append(b.msgs, bmsg{at: at, sender: sender, rlo: lo, rhi: int32(len(b.rec)), channel: channel, flags: flags})
+	b.ids = append(b.ids, id...)
+	b.idOff = append(b.idOff, len(b.ids))
+}
+
+// seen reports whether a message with id was added before, and records id
+// as the next message's otherwise.
+func (b *builder) seen(id string) bool {
+	h := b.hash(id)
+	first, ok := b.seenMsg[h]
+	if !ok {
+		b.seenMsg[h] = int32(len(b.msgs))
+		return false
+	}
+	if b.id(first) == id {
+		return true
+	}
+	// Another id has this hash (about once in 2⁶⁴ pairs): fall back to
+	// the ids themselves.
+	if b.collided == nil {
+		b.collided = map[string]struct{}{}
+	}
+	if _, dup := b.collided[id]; dup {
+		return true
+	}
+	b.collided[strings.Clone(id)] = struct{}{}
+	return false
+}
+
+// id returns the id of message i; it points into b.ids and is only valid
+// until the next addMessage.
+func (b *builder) id(i int32) string {
+	v := b.ids[b.idOff[i]:b.idOff[i+1]]
+	return unsafe.String(unsafe.SliceData(v), len(v))
 }
 
 // finish groups the attendance and messages per person.
@@ -271,48 +359,74 @@ func (b *builder) finishAttendance() {
 	ix.att = ix.att[:w]
 }
 
-// finishMessages sorts the messages by (sent_at, message_id) and lists
-// them per sender and recipient.
+// finishMessages lists the messages per sender and per recipient, each
+// list by (sent_at, message_id) (SPEC §8.2), and drops the messages.
 func (b *builder) finishMessages() {
 	ix := b.index
-	byTime := func(a, b message) int {
-		return cmp.Or(cmp.Compare(a.at, b.at), strings.Compare(a.id, b.id))
-	}
-	if !slices.IsSortedFunc(ix.msgs, byTime) { // files are written sorted
-		slices.SortFunc(ix.msgs, byTime)
-	}
+	n := len(ix.all)
 	// A list may repeat a recipient: drop repeats with a per-person stamp
 	// (no quadratic scan on an all-hands mail).
-	stamp := make([]int32, len(ix.all))
-	var sentRows, recvRows []pair
-	for i := range ix.msgs {
-		m := &ix.msgs[i]
-		if m.sender >= 0 && b.computed[m.sender] {
-			sentRows = append(sentRows, pair{m.sender, int32(i)})
-		}
+	stamp := make([]int32, n)
+	recipients := func(i int, f func(p int32)) {
+		m := &b.msgs[i]
 		for _, p := range b.rec[m.rlo:m.rhi] {
 			if p < 0 || !b.computed[p] || stamp[p] == int32(i)+1 {
 				continue
 			}
 			stamp[p] = int32(i) + 1
-			recvRows = append(recvRows, pair{p, int32(i)})
+			f(p)
 		}
 	}
-	b.rec = nil
-	ix.sentOff, ix.sent = groupPairs(len(ix.all), sentRows)
-	ix.recvOff, ix.recv = groupPairs(len(ix.all), recvRows)
-}
-
-type pair struct{ key, val int32 }
-
-// groupPairs groups the vals of rows by key in [0, n), keeping their order.
-func groupPairs(n int, rows []pair) (off, vals []int32) {
-	off, sorted := groupBy(n, rows, func(p *pair) int32 { return p.key })
-	vals = make([]int32, len(sorted))
-	for i := range sorted {
-		vals[i] = sorted[i].val
+	ix.sentOff, ix.recvOff = make([]int32, n+1), make([]int32, n+1)
+	for i := range b.msgs {
+		if s := b.msgs[i].sender; s >= 0 && b.computed[s] {
+			ix.sentOff[s+1]++
+		}
+		recipients(i, func(p int32) { ix.recvOff[p+1]++ })
 	}
-	return off, vals
+	for p := 1; p <= n; p++ {
+		ix.sentOff[p] += ix.sentOff[p-1]
+		ix.recvOff[p] += ix.recvOff[p-1]
+	}
+	ix.sent, ix.recv = make([]mref, ix.sentOff[n]), make([]mref, ix.recvOff[n])
+	nextSent, nextRecv := slices.Clone(ix.sentOff[:n]), slices.Clone(ix.recvOff[:n])
+	clear(stamp)
+	for i := range b.msgs {
+		m := &b.msgs[i]
+		r := mref{at: m.at, msg: int32(i), flags: m.flags}
+		if s := m.sender; s >= 0 && b.computed[s] {
+			ix.sent[nextSent[s]] = r
+			nextSent[s]++
+		}
+		recipients(i, func(p int32) {
+			ix.recv[nextRecv[p]] = r
+			nextRecv[p]++
+		})
+	}
+	byTime := func(x, y mref) int {
+		return cmp.Or(cmp.Compare(x.at, y.at), strings.Compare(b.id(x.msg), b.id(y.msg)))
+	}
+	sortLists := func(off []int32, refs []mref) {
+		forEachGroup(off, func(lo, hi int32) {
+			if l := refs[lo:hi]; !slices.IsSortedFunc(l, byTime) { // senders' lists come sorted
+				slices.SortFunc(l, byTime)
+			}
+		})
+	}
+	sortLists(ix.sentOff, ix.sent)
+	sortLists(ix.recvOff, ix.recv)
+	if b.explain {
+		ix.msgs = make([]message, len(b.msgs))
+		for i := range b.msgs {
+			m := &ix.msgs[i]
+			m.id = strings.Clone(b.id(int32(i)))
+			m.channel = "…"
+			if c := int(b.msgs[i].channel); c < len(b.channels) {
+				m.channel = b.channels[c]
+			}
+		}
+	}
+	b.msgs, b.ids, b.idOff, b.rec, b.seenMsg, b.collided = nil, nil, nil, nil, nil, nil
 }
 
 // groupBy is a counting sort of rows by key in [0, n), keeping their order.
@@ -365,8 +479,8 @@ func parallelChunks(n int, f func(lo, hi int)) {
 }
 
 func (ix *index) attendanceOf(p int32) []attendance { return ix.att[ix.attOff[p]:ix.attOff[p+1]] }
-func (ix *index) sentBy(p int32) []int32            { return ix.sent[ix.sentOff[p]:ix.sentOff[p+1]] }
-func (ix *index) receivedBy(p int32) []int32        { return ix.recv[ix.recvOff[p]:ix.recvOff[p+1]] }
+func (ix *index) sentBy(p int32) []mref             { return ix.sent[ix.sentOff[p]:ix.sentOff[p+1]] }
+func (ix *index) receivedBy(p int32) []mref         { return ix.recv[ix.recvOff[p]:ix.recvOff[p+1]] }
 
 // supervisorIndicator returns IC, Manager or Manager+ (SPEC §8.8).
 func (ix *index) supervisorIndicator(p int32) string {

@@ -53,17 +53,18 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	// Sends (SPEC §4, §8.3).
 	var emailSends, chatSends []Interval
 	var sendInstants []int64
-	for _, i := range c.ix.sentBy(c.pi) {
-		m := &c.ix.msgs[i]
-		d := minutes(c.cfg.EmailSendMinutes)
-		if m.channel == dataset.ChannelChat {
-			d = minutes(c.cfg.ChatSendMinutes)
+	emailSend, chatSend := minutes(c.cfg.EmailSendMinutes), minutes(c.cfg.ChatSendMinutes)
+	for k := range c.ix.sentBy(c.pi) {
+		m := &c.ix.sentBy(c.pi)[k]
+		d := emailSend
+		if m.chat() {
+			d = chatSend
 		}
 		if m.at-d >= c.we {
 			break // sorted by sent_at: nothing later touches the week
 		}
 		inWeek := m.at >= c.ws && m.at < c.we
-		if m.auto || !m.hasOther {
+		if m.auto() || m.flags&mOther == 0 {
 			if inWeek {
 				c.traceSend(m, false, sendSkipReason(m))
 			}
@@ -71,7 +72,7 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 		}
 		if m.at > c.ws {
 			block := Interval{max(m.at-d, c.ws), min(m.at, c.we)}
-			if m.channel == dataset.ChannelChat {
+			if m.chat() {
 				chatSends = append(chatSends, block)
 			} else {
 				emailSends = append(emailSends, block)
@@ -147,15 +148,15 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	return row, tot
 }
 
-func sendSkipReason(m *message) string {
-	if m.auto {
+func sendSkipReason(m *mref) string {
+	if m.auto() {
 		return "auto-generated: not a send"
 	}
 	return "no recipient other than the sender: not a send"
 }
 
-func (c *weekCalc) countSend(m *message, tot *totals, instants *[]int64) {
-	if m.channel == dataset.ChannelChat {
+func (c *weekCalc) countSend(m *mref, tot *totals, instants *[]int64) {
+	if m.chat() {
 		tot.chatsSent++
 	} else {
 		tot.emailsSent++
@@ -277,17 +278,19 @@ func (c *weekCalc) reads(meetSet Set, tot *totals) (email, chat Set) {
 	var cursor int64 = c.ws
 	var emailIvs, chatIvs []Interval
 	pos := 0 // first free piece that may hold the next start
-	for _, i := range c.ix.receivedBy(c.pi) {
-		m := &c.ix.msgs[i]
-		if m.at < c.ws || m.auto {
+	emailRead, chatRead := minutes(c.cfg.EmailReadMinutes), minutes(c.cfg.ChatReadMinutes)
+	recv := c.ix.receivedBy(c.pi)
+	for k := range recv {
+		m := &recv[k]
+		if m.at < c.ws || m.auto() {
 			continue
 		}
 		if m.at >= c.we {
 			break
 		}
-		d := minutes(c.cfg.EmailReadMinutes)
-		if m.channel == dataset.ChannelChat {
-			d = minutes(c.cfg.ChatReadMinutes)
+		d := emailRead
+		if m.chat() {
+			d = chatRead
 			tot.chatsReceived++
 		} else {
 			tot.emailsReceived++
@@ -316,7 +319,7 @@ func (c *weekCalc) reads(meetSet Set, tot *totals) (email, chat Set) {
 			continue
 		}
 		cursor = t
-		if m.channel == dataset.ChannelChat {
+		if m.chat() {
 			chatIvs = append(chatIvs, pieces...)
 		} else {
 			emailIvs = append(emailIvs, pieces...)

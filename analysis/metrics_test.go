@@ -233,6 +233,31 @@ func TestReadQueue(t *testing.T) {
 	})
 }
 
+// TestReadQueueTies checks SPEC §8.2's order of the read queue: messages
+// with the same sent_at are read by message_id, whatever the order of the
+// rows, their sender or their channel; a message held twice is read once.
+func TestReadQueueTies(t *testing.T) {
+	for _, tc := range []struct {
+		chatID, emailID string
+		exp             map[string]float64
+	}{
+		// 1 min 45 s are left in the week. Chat first: it takes 30 s and
+		// the email (90 s) no longer fits.
+		{"m-a", "m-b", map[string]float64{"Chat": 0.5 * min1, "Email": 0, "ReadsDropped": 1, "EmailsReceived": 1}},
+		// Email first: it takes 90 s and the chat (30 s) no longer fits.
+		{"m-b", "m-a", map[string]float64{"Chat": 0, "Email": 1.5 * min1, "ReadsDropped": 1, "EmailsReceived": 1}},
+	} {
+		o := newOrg(dataset.Person{PersonID: "ann"}, dataset.Person{PersonID: "bob"}, dataset.Person{PersonID: "cy"})
+		msg := func(id, channel, from string) dataset.Message {
+			return dataset.Message{MessageID: id, Channel: channel, SenderID: from,
+				SentAt: at(o.loc, "Fri 16:58:15"), RecipientIDs: []string{"bob"}, NTo: 1}
+		}
+		email := msg(tc.emailID, dataset.ChannelEmail, "ann")
+		o.t.Messages = append(o.t.Messages, email, msg(tc.chatID, dataset.ChannelChat, "cy"), email)
+		want(t, o.run(t, preset(t, "default"))["bob/2026-W10"], tc.exp)
+	}
+}
+
 func TestOOODay(t *testing.T) {
 	o := newOrg(dataset.Person{PersonID: "ann"}, dataset.Person{PersonID: "bob"})
 	o.event(dataset.KindOutOfOffice, "Wed 00:00", "Thu 00:00", func(e *dataset.Event) { e.IsAllDay = true }, orgz("ann"))

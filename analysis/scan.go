@@ -129,10 +129,10 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 	b.att = slices.Grow(b.att, rows)
 	values := interner{}
 	cols := []string{"person_id", "event_id", "response", "show_as"}
+	var resp, show []string // codes are kept across batches: so are the values
 	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		person, ev := make([]int32, n), make([]int32, n)
-		var resp, show []string
 		codeOf := func(out *[]string) func(string) int32 {
 			return func(s string) int32 {
 				*out = append(*out, values.get(s))
@@ -183,7 +183,6 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 	if b.shard.All() {
 		b.msgs = slices.Grow(b.msgs, rows)
 	}
-	values := interner{}
 	cols := []string{"message_id", "channel", "sender_id", "sent_at", "recipient_ids", "is_auto"}
 	dict := []string{"channel", "sender_id", "recipient_ids"}
 	recipient := func(s string) int32 {
@@ -198,12 +197,12 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 	return dataset.Scan(ctx, root, dataset.TableMessages, ws, cols, dict, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		sender, at := make([]int32, n), make([]int64, n)
-		channel := make([]string, n)
+		channel := make([]int32, n)
 		auto := make([]bool, n)
 		for _, err := range []error{
 			bt.Codes("sender_id", b.code, -1, sender),
 			bt.Micros("sent_at", at),
-			bt.Strings("channel", func(i int, s string) { channel[i] = values.get(s) }),
+			bt.Codes("channel", func(s string) int32 { return int32(b.channelCode(s)) }, -1, channel),
 			bt.Bools("is_auto", auto),
 		} {
 			if err != nil {
@@ -215,33 +214,30 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 			return err
 		}
 		// Only the kept messages' ids are copied.
-		keep := make([]bool, n)
-		for i := range n {
+		var noChannel uint8
+		if slices.Contains(channel, -1) {
+			noChannel = b.channelCode("")
+		}
+		return bt.Views("message_id", func(i int, id string) {
 			s := sender[i]
-			keep[i] = s >= 0 && b.computed[s]
-			for k := off[i]; k < off[i+1]; k++ {
-				if r := rec[k]; r >= 0 {
-					if r == s {
-						rec[k] = codeNone
-					} else if b.computed[r] {
-						keep[i] = true
-					}
+			keep := s >= 0 && b.computed[s]
+			for k := off[i]; k < off[i+1] && !keep; k++ {
+				keep = rec[k] >= 0 && rec[k] != s && b.computed[rec[k]]
+			}
+			if !keep {
+				return
+			}
+			r := rec[off[i]:off[i+1]]
+			for k, p := range r {
+				if p == s {
+					r[k] = codeNone
 				}
 			}
-		}
-		ids := make([]string, n)
-		if err := bt.Strings("message_id", func(i int, s string) {
-			if keep[i] {
-				ids[i] = s
+			ch := noChannel
+			if channel[i] >= 0 {
+				ch = uint8(channel[i])
 			}
-		}); err != nil {
-			return err
-		}
-		for i := range n {
-			if keep[i] {
-				b.addMessage(ids[i], channel[i], auto[i], at[i], sender[i], rec[off[i]:off[i+1]])
-			}
-		}
-		return nil
+			b.addMessage(id, ch, auto[i], at[i], s, r)
+		})
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -21,26 +22,40 @@ import (
 // decodeStrings accepts string, large_string, string_view, the binary types
 // and dictionaries of any of them.
 func decodeStrings(a arrow.Array, set func(i int, s string)) error {
+	return stringValues(a, true, set)
+}
+
+// viewStrings is decodeStrings without the copy: s points into a's buffers
+// and is only valid during the call (for lookups).
+func viewStrings(a arrow.Array, set func(i int, s string)) error {
+	return stringValues(a, false, set)
+}
+
+func stringValues(a arrow.Array, clone bool, set func(i int, s string)) error {
 	var value func(i int) string
+	copyOf := func(s string) string { return s }
+	if clone {
+		copyOf = strings.Clone
+	}
 	switch a := a.(type) {
 	case *array.Null:
 		return nil
 	case *array.String:
-		value = func(i int) string { return strings.Clone(a.Value(i)) }
+		value = func(i int) string { return copyOf(a.Value(i)) }
 	case *array.LargeString:
-		value = func(i int) string { return strings.Clone(a.Value(i)) }
+		value = func(i int) string { return copyOf(a.Value(i)) }
 	case *array.StringView:
-		value = func(i int) string { return strings.Clone(a.Value(i)) }
+		value = func(i int) string { return copyOf(a.Value(i)) }
 	case *array.Binary:
-		value = func(i int) string { return string(a.Value(i)) }
+		value = func(i int) string { return copyOf(unsafe.String(unsafe.SliceData(a.Value(i)), len(a.Value(i)))) }
 	case *array.LargeBinary:
-		value = func(i int) string { return string(a.Value(i)) }
+		value = func(i int) string { return copyOf(unsafe.String(unsafe.SliceData(a.Value(i)), len(a.Value(i)))) }
 	case *array.BinaryView:
-		value = func(i int) string { return string(a.Value(i)) }
+		value = func(i int) string { return copyOf(unsafe.String(unsafe.SliceData(a.Value(i)), len(a.Value(i)))) }
 	case *array.Dictionary:
 		dict := a.Dictionary()
 		vals := make([]string, dict.Len())
-		if err := decodeStrings(dict, func(i int, s string) { vals[i] = s }); err != nil {
+		if err := stringValues(dict, clone, func(i int, s string) { vals[i] = s }); err != nil {
 			return fmt.Errorf("dictionary values: %w", err)
 		}
 		value = func(i int) string {

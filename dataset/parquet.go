@@ -16,7 +16,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-const (
+// Variables so that tests can make them small.
+var (
 	// rowGroupRows is the largest row group the store writes.
 	rowGroupRows = 1 << 20
 	// fileRows is the largest file the store writes; bigger partitions
@@ -37,7 +38,7 @@ func writerProps(sc *arrow.Schema, mem memory.Allocator) *parquet.WriterProperti
 	opts := []parquet.WriterProperty{
 		parquet.WithAllocator(mem),
 		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithMaxRowGroupLength(rowGroupRows),
+		parquet.WithMaxRowGroupLength(int64(rowGroupRows)),
 		parquet.WithDictionaryDefault(true),
 		parquet.WithCreatedBy("overload dataset format " + FormatVersion),
 	}
@@ -120,7 +121,7 @@ func readFile[T any](ctx context.Context, path string, t *table[T], mem memory.A
 		return nil, err
 	}
 	defer pr.Close()
-	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: readBatchRows}, mem)
+	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: int64(readBatchRows)}, mem)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -114,7 +115,7 @@ func scanFile(ctx context.Context, path, table string, w Week, columns, dict []s
 		return err
 	}
 	defer pr.Close()
-	props := pqarrow.ArrowReadProperties{BatchSize: readBatchRows, Parallel: true}
+	props := pqarrow.ArrowReadProperties{BatchSize: int64(readBatchRows), Parallel: true}
 	fr, err := pqarrow.NewFileReader(pr, props, mem)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
@@ -134,6 +135,7 @@ func scanFile(ctx context.Context, path, table string, w Week, columns, dict []s
 		}
 	}
 	var leaves []int
+	readDict := false
 	for _, c := range columns {
 		sf := byName[c]
 		if sf == nil {
@@ -147,29 +149,79 @@ func scanFile(ctx context.Context, path, table string, w Week, columns, dict []s
 		// Read repeated ids as dictionaries.
 		for _, l := range leaves[n:] {
 			if pr.MetaData().Schema.Column(l).PhysicalType() == parquet.Types.ByteArray {
-				fr.Props.SetReadDict(l, true)
+				props.SetReadDict(l, true)
+				readDict = true
 			}
 		}
 	}
 	if pr.NumRows() == 0 || len(leaves) == 0 {
 		return nil
 	}
+	if readDict {
+		// The reader fixes the Arrow types when it is made: make it again
+		// with the dictionary columns set.
+		if fr, err = pqarrow.NewFileReader(pr, props, mem); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+	}
 	rr, err := fr.GetRecordReader(ctx, leaves, nil)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 	defer rr.Release()
-	for rr.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
+	memos := map[string]*dictMemo{}
+	defer func() {
+		for _, m := range memos {
+			m.release()
 		}
-		b := &Batch{Week: w, Path: path, table: table, rec: rr.RecordBatch()}
-		if err := fn(b); err != nil {
-			return err
-		}
+	}()
+	// Decode the next batch while fn works on this one.
+	type next struct {
+		rec arrow.RecordBatch
+		err error
 	}
-	if err := rr.Err(); err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
+	ch, stop := make(chan next, 1), make(chan struct{})
+	go func() {
+		defer close(ch)
+		defer func() {
+			if p := recover(); p != nil {
+				ch <- next{err: fmt.Errorf("read %s: corrupt Parquet file: %v", path, p)}
+			}
+		}()
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			rec.Retain()
+			select {
+			case ch <- next{rec: rec}:
+			case <-stop:
+				rec.Release()
+				return
+			}
+		}
+		if err := rr.Err(); err != nil {
+			ch <- next{err: fmt.Errorf("read %s: %w", path, err)}
+		}
+	}()
+	defer func() { // runs before rr.Release
+		close(stop)
+		for n := range ch {
+			if n.rec != nil {
+				n.rec.Release()
+			}
+		}
+	}()
+	for n := range ch {
+		if n.err != nil {
+			return n.err
+		}
+		err := ctx.Err()
+		if err == nil {
+			err = fn(&Batch{Week: w, Path: path, table: table, rec: n.rec, memos: memos})
+		}
+		n.rec.Release()
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -183,6 +235,19 @@ type Batch struct {
 	Path  string // the file
 	table string
 	rec   arrow.RecordBatch
+	memos map[string]*dictMemo // per column, shared by the batches of a file
+}
+
+func (b *Batch) memo(col string) *dictMemo {
+	if b.memos == nil {
+		return nil
+	}
+	m := b.memos[col]
+	if m == nil {
+		m = &dictMemo{}
+		b.memos[col] = m
+	}
+	return m
 }
 
 // Len is the number of rows.
@@ -201,8 +266,9 @@ func (b *Batch) errorf(col string, err error) error {
 
 // Codes sets out[i] (len(out) == Len()) to code(s) for the string s of row
 // i, or to null for a null row. code is called once per distinct
-// dictionary value where the column is dictionary-encoded; s is only valid
-// during the call.
+// dictionary value where the column is dictionary-encoded (codes are
+// reused across the batches of a file, so code must give the same string
+// the same code for the whole Scan); s is only valid during the call.
 func (b *Batch) Codes(col string, code func(s string) int32, null int32, out []int32) error {
 	for i := range out {
 		out[i] = null
@@ -211,7 +277,7 @@ func (b *Batch) Codes(col string, code func(s string) int32, null int32, out []i
 	if a == nil {
 		return nil
 	}
-	if err := codes(a, code, out); err != nil {
+	if err := codes(a, code, null, out, b.memo(col)); err != nil {
 		return b.errorf(col, err)
 	}
 	return nil
@@ -240,7 +306,7 @@ func (b *Batch) ListCodes(col string, code func(s string) int32, null int32) (of
 	for i := range all {
 		all[i] = null
 	}
-	if err := codes(values, code, all); err != nil {
+	if err := codes(values, code, null, all, b.memo(col)); err != nil {
 		return nil, nil, b.errorf(col, fmt.Errorf("list values: %w", err))
 	}
 	vals = make([]int32, 0, len(all))
@@ -257,10 +323,10 @@ func (b *Batch) ListCodes(col string, code func(s string) int32, null int32) (of
 	return off, vals, nil
 }
 
-func codes(a arrow.Array, code func(string) int32, out []int32) error {
+func codes(a arrow.Array, code func(string) int32, null int32, out []int32, memo *dictMemo) error {
 	if d, ok := a.(*array.Dictionary); ok {
-		dict := make([]int32, d.Dictionary().Len())
-		if err := decodeStrings(d.Dictionary(), func(i int, s string) { dict[i] = code(s) }); err != nil {
+		dict, err := memo.lookup(d.Dictionary(), code, null)
+		if err != nil {
 			return fmt.Errorf("dictionary values: %w", err)
 		}
 		for i := range out {
@@ -272,7 +338,59 @@ func codes(a arrow.Array, code func(string) int32, out []int32) error {
 		}
 		return nil
 	}
-	return decodeStrings(a, func(i int, s string) { out[i] = code(s) })
+	return viewStrings(a, func(i int, s string) { out[i] = code(s) })
+}
+
+// A dictMemo keeps the codes of one column's last dictionary. The reader
+// hands each batch of a row group the dictionary read so far, which grows
+// by appending: codes are computed only for the new values.
+type dictMemo struct {
+	dict  *array.String // the last dictionary (retained), or nil
+	codes []int32
+}
+
+func (m *dictMemo) lookup(dict arrow.Array, code func(string) int32, null int32) ([]int32, error) {
+	s, ok := dict.(*array.String)
+	if m == nil || !ok {
+		out := make([]int32, dict.Len())
+		for i := range out {
+			out[i] = null
+		}
+		err := viewStrings(dict, func(i int, s string) { out[i] = code(s) })
+		return out, err
+	}
+	from := 0
+	if m.dict != nil && m.dict.Len() <= s.Len() && m.dict.NullN() == 0 && s.NullN() == 0 {
+		// Same first n values: same value lengths and bytes.
+		n := m.dict.Len()
+		po, no := m.dict.ValueOffsets(), s.ValueOffsets()
+		same := true
+		for i := 0; i <= n && same; i++ {
+			same = po[i]-po[0] == no[i]-no[0]
+		}
+		if same && bytes.Equal(m.dict.ValueBytes(), s.ValueBytes()[:no[n]-no[0]]) {
+			from = n
+		}
+	}
+	m.codes = m.codes[:from]
+	for i := from; i < s.Len(); i++ {
+		c := null
+		if s.IsValid(i) {
+			c = code(s.Value(i))
+		}
+		m.codes = append(m.codes, c)
+	}
+	m.release()
+	s.Retain()
+	m.dict = s
+	return m.codes, nil
+}
+
+func (m *dictMemo) release() {
+	if m.dict != nil {
+		m.dict.Release()
+		m.dict = nil
+	}
 }
 
 // Strings calls fn for every non-null row with its string value.
@@ -283,6 +401,34 @@ func (b *Batch) Strings(col string, fn func(i int, s string)) error {
 	}
 	if err := decodeStrings(a, fn); err != nil {
 		return b.errorf(col, err)
+	}
+	return nil
+}
+
+// Views calls fn for every row with its string value, "" for a null row.
+// Unlike Strings, s points into the batch and is only valid during the
+// call: copy what you keep.
+func (b *Batch) Views(col string, fn func(i int, s string)) error {
+	a := b.col(col)
+	if a == nil {
+		for i := range b.Len() {
+			fn(i, "")
+		}
+		return nil
+	}
+	next := 0
+	err := viewStrings(a, func(i int, s string) {
+		for ; next < i; next++ {
+			fn(next, "")
+		}
+		fn(i, s)
+		next = i + 1
+	})
+	if err != nil {
+		return b.errorf(col, err)
+	}
+	for ; next < b.Len(); next++ {
+		fn(next, "")
 	}
 	return nil
 }
