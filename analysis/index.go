@@ -63,9 +63,10 @@ type mref struct {
 }
 
 const (
-	mChat  = 1 << iota // channel is chat
-	mAuto              // is_auto
-	mOther             // has a recipient other than the sender
+	mChat   = 1 << iota // channel is chat
+	mAuto               // is_auto
+	mOther              // has a recipient other than the sender
+	mRepeat             // (builder only) an earlier message has the same id
 )
 
 func (m *mref) chat() bool { return m.flags&mChat != 0 }
@@ -151,15 +152,42 @@ type builder struct {
 	explain           bool // keep what explain shows of messages
 
 	// Messages as read, without pointers (the garbage collector does not
-	// look into them): ids are kept in one byte slice.
+	// look into them), repeats included until finishMessages.
 	msgs     []bmsg
-	ids      []byte
-	idOff    []int // message i's id is ids[idOff[i]:idOff[i+1]]
+	ids      idArena
+	hashes   []uint64 // hash of each message's id
 	hash     func(id string) uint64
-	seenMsg  map[uint64]int32    // hash of an id → the first message with it
-	collided map[string]struct{} // ids whose hash another id had first
-	channels []string            // channel values, by code
-	rec      []int32             // recipients of the messages, flat
+	channels []string // channel values, by code
+	rec      []int32  // recipients of the messages, flat
+}
+
+// An idArena holds strings in large byte chunks, so that holding millions
+// of ids costs neither an allocation each nor a copy of all of them when
+// a single slice would grow.
+type idArena struct {
+	chunks [][]byte
+	refs   []idRef
+}
+
+type idRef struct{ chunk, off, n uint32 }
+
+const idChunk = 4 << 20
+
+func (a *idArena) add(s string) {
+	last := len(a.chunks) - 1
+	if last < 0 || len(a.chunks[last])+len(s) > cap(a.chunks[last]) {
+		a.chunks = append(a.chunks, make([]byte, 0, max(idChunk, len(s))))
+		last++
+	}
+	c := a.chunks[last]
+	a.refs = append(a.refs, idRef{uint32(last), uint32(len(c)), uint32(len(s))})
+	a.chunks[last] = append(c, s...)
+}
+
+// get returns string i; it points into the arena.
+func (a *idArena) get(i int32) string {
+	r := a.refs[i]
+	return unsafe.String(unsafe.SliceData(a.chunks[r.chunk][r.off:]), int(r.n))
 }
 
 // A bmsg is a message as the builder holds it.
@@ -207,8 +235,7 @@ func newBuilder(people []dataset.Person, shard dataset.Shard, anyone bool) *buil
 			ix.managerPlus[m] = true
 		}
 	}
-	b := &builder{index: ix, shard: shard, explain: anyone, computed: make([]bool, n), tracked: make([]bool, n),
-		seenMsg: map[uint64]int32{}, idOff: []int{0}}
+	b := &builder{index: ix, shard: shard, explain: anyone, computed: make([]bool, n), tracked: make([]bool, n)}
 	seed := maphash.MakeSeed()
 	b.hash = func(id string) uint64 { return maphash.String(seed, id) }
 	for i := range ix.all {
@@ -277,7 +304,7 @@ func (b *builder) addMessage(id string, channel uint8, auto bool, at int64, send
 			keep = true
 		}
 	}
-	if !keep || b.seen(id) {
+	if !keep {
 		return
 	}
 	if auto {
@@ -289,39 +316,61 @@ func (b *builder) addMessage(id string, channel uint8, auto bool, at int64, send
 	lo := int32(len(b.rec))
 	b.rec = append(b.rec, rec...)
 	b.msgs = append(b.msgs, bmsg{at: at, sender: sender, rlo: lo, rhi: int32(len(b.rec)), channel: channel, flags: flags})
-	b.ids = append(b.ids, id...)
-	b.idOff = append(b.idOff, len(b.ids))
+	b.ids.add(id)
+	b.hashes = append(b.hashes, b.hash(id))
 }
 
-// seen reports whether a message with id was added before, and records id
-// as the next message's otherwise.
-func (b *builder) seen(id string) bool {
-	h := b.hash(id)
-	first, ok := b.seenMsg[h]
-	if !ok {
-		b.seenMsg[h] = int32(len(b.msgs))
-		return false
-	}
-	if b.id(first) == id {
-		return true
-	}
-	// Another id has this hash (about once in 2⁶⁴ pairs): fall back to
-	// the ids themselves.
-	if b.collided == nil {
-		b.collided = map[string]struct{}{}
-	}
-	if _, dup := b.collided[id]; dup {
-		return true
-	}
-	b.collided[strings.Clone(id)] = struct{}{}
-	return false
-}
+// id returns the id of message i; it points into the builder's arena.
+func (b *builder) id(i int32) string { return b.ids.get(i) }
 
-// id returns the id of message i; it points into b.ids and is only valid
-// until the next addMessage.
-func (b *builder) id(i int32) string {
-	v := b.ids[b.idOff[i]:b.idOff[i+1]]
-	return unsafe.String(unsafe.SliceData(v), len(v))
+// markRepeats marks every message whose id an earlier message has with
+// mRepeat. Messages are split into buckets by hash, and each bucket is
+// checked on its own (on all cores, with a map that fits in cache).
+func (b *builder) markRepeats() {
+	const bits = 12
+	off := make([]int32, 1<<bits+1)
+	bucket := func(h uint64) int { return int(h >> (64 - bits)) }
+	for _, h := range b.hashes {
+		off[bucket(h)+1]++
+	}
+	for i := 1; i < len(off); i++ {
+		off[i] += off[i-1]
+	}
+	order := make([]int32, len(b.hashes)) // message positions by bucket, in read order
+	next := slices.Clone(off[:1<<bits])
+	for i, h := range b.hashes {
+		k := bucket(h)
+		order[next[k]] = int32(i)
+		next[k]++
+	}
+	parallelChunks(1<<bits, func(lo, hi int) {
+		first := map[uint64]int32{}
+		for k := lo; k < hi; k++ {
+			clear(first)
+			var collided map[string]bool
+			for _, i := range order[off[k]:off[k+1]] {
+				h := b.hashes[i]
+				f, ok := first[h]
+				switch {
+				case !ok:
+					first[h] = i
+					continue
+				case b.id(f) == b.id(i):
+					b.msgs[i].flags |= mRepeat
+					continue
+				}
+				// Another id has this hash (about once in 2⁶⁴ pairs): fall
+				// back to the ids themselves.
+				if collided == nil {
+					collided = map[string]bool{}
+				}
+				if collided[b.id(i)] {
+					b.msgs[i].flags |= mRepeat
+				}
+				collided[b.id(i)] = true
+			}
+		}
+	})
 }
 
 // finish groups the attendance and messages per person.
@@ -362,49 +411,90 @@ func (b *builder) finishAttendance() {
 // finishMessages lists the messages per sender and per recipient, each
 // list by (sent_at, message_id) (SPEC §8.2), and drops the messages.
 func (b *builder) finishMessages() {
+	b.markRepeats()
 	ix := b.index
 	n := len(ix.all)
+	// Workers take consecutive runs of messages and count, then fill, their
+	// part of every person's lists, so the lists keep the read order
+	// before they are sorted.
+	workers := runtime.GOMAXPROCS(0)
+	if len(b.msgs) < 1<<16 {
+		workers = 1
+	}
+	type part struct {
+		lo, hi               int
+		sentCount, recvCount []int32 // per person; then where the part's rows start
+		stamp                []int32
+	}
+	parts := make([]part, workers)
+	chunk := (len(b.msgs) + workers - 1) / workers
+	for w := range parts {
+		parts[w] = part{lo: min(w*chunk, len(b.msgs)), hi: min((w+1)*chunk, len(b.msgs)),
+			sentCount: make([]int32, n), recvCount: make([]int32, n), stamp: make([]int32, n)}
+	}
 	// A list may repeat a recipient: drop repeats with a per-person stamp
 	// (no quadratic scan on an all-hands mail).
-	stamp := make([]int32, n)
-	recipients := func(i int, f func(p int32)) {
-		m := &b.msgs[i]
-		for _, p := range b.rec[m.rlo:m.rhi] {
-			if p < 0 || !b.computed[p] || stamp[p] == int32(i)+1 {
+	each := func(pt *part, sent func(s int32, r mref), recv func(p int32, r mref)) {
+		clear(pt.stamp)
+		for i := pt.lo; i < pt.hi; i++ {
+			m := &b.msgs[i]
+			if m.flags&mRepeat != 0 {
 				continue
 			}
-			stamp[p] = int32(i) + 1
-			f(p)
+			r := mref{at: m.at, msg: int32(i), flags: m.flags}
+			if s := m.sender; s >= 0 && b.computed[s] {
+				sent(s, r)
+			}
+			for _, p := range b.rec[m.rlo:m.rhi] {
+				if p < 0 || !b.computed[p] || pt.stamp[p] == int32(i)+1 {
+					continue
+				}
+				pt.stamp[p] = int32(i) + 1
+				recv(p, r)
+			}
 		}
 	}
+	parallelParts := func(f func(pt *part)) {
+		var wg sync.WaitGroup
+		for w := range parts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f(&parts[w])
+			}()
+		}
+		wg.Wait()
+	}
+	parallelParts(func(pt *part) {
+		each(pt, func(s int32, _ mref) { pt.sentCount[s]++ }, func(p int32, _ mref) { pt.recvCount[p]++ })
+	})
 	ix.sentOff, ix.recvOff = make([]int32, n+1), make([]int32, n+1)
-	for i := range b.msgs {
-		if s := b.msgs[i].sender; s >= 0 && b.computed[s] {
-			ix.sentOff[s+1]++
+	var sent, recv int32
+	for p := range n {
+		ix.sentOff[p], ix.recvOff[p] = sent, recv
+		for w := range parts {
+			pt := &parts[w]
+			pt.sentCount[p], sent = sent, sent+pt.sentCount[p]
+			pt.recvCount[p], recv = recv, recv+pt.recvCount[p]
 		}
-		recipients(i, func(p int32) { ix.recvOff[p+1]++ })
 	}
-	for p := 1; p <= n; p++ {
-		ix.sentOff[p] += ix.sentOff[p-1]
-		ix.recvOff[p] += ix.recvOff[p-1]
-	}
-	ix.sent, ix.recv = make([]mref, ix.sentOff[n]), make([]mref, ix.recvOff[n])
-	nextSent, nextRecv := slices.Clone(ix.sentOff[:n]), slices.Clone(ix.recvOff[:n])
-	clear(stamp)
-	for i := range b.msgs {
-		m := &b.msgs[i]
-		r := mref{at: m.at, msg: int32(i), flags: m.flags}
-		if s := m.sender; s >= 0 && b.computed[s] {
-			ix.sent[nextSent[s]] = r
-			nextSent[s]++
-		}
-		recipients(i, func(p int32) {
-			ix.recv[nextRecv[p]] = r
-			nextRecv[p]++
+	ix.sentOff[n], ix.recvOff[n] = sent, recv
+	ix.sent, ix.recv = make([]mref, sent), make([]mref, recv)
+	parallelParts(func(pt *part) {
+		each(pt, func(s int32, r mref) {
+			ix.sent[pt.sentCount[s]] = r
+			pt.sentCount[s]++
+		}, func(p int32, r mref) {
+			ix.recv[pt.recvCount[p]] = r
+			pt.recvCount[p]++
 		})
-	}
+	})
+	parts = nil
 	byTime := func(x, y mref) int {
-		return cmp.Or(cmp.Compare(x.at, y.at), strings.Compare(b.id(x.msg), b.id(y.msg)))
+		if x.at != y.at { // (cmp.Or would compare the ids every time)
+			return cmp.Compare(x.at, y.at)
+		}
+		return strings.Compare(b.id(x.msg), b.id(y.msg))
 	}
 	sortLists := func(off []int32, refs []mref) {
 		forEachGroup(off, func(lo, hi int32) {
@@ -426,7 +516,7 @@ func (b *builder) finishMessages() {
 			}
 		}
 	}
-	b.msgs, b.ids, b.idOff, b.rec, b.seenMsg, b.collided = nil, nil, nil, nil, nil, nil
+	b.msgs, b.ids, b.hashes, b.rec = nil, idArena{}, nil, nil
 }
 
 // groupBy is a counting sort of rows by key in [0, n), keeping their order.

@@ -26,15 +26,7 @@ type Set []Interval
 // NewSet returns the union of ivs. ivs is sorted in place; empty intervals
 // are dropped; overlapping and touching intervals are merged.
 func NewSet(ivs []Interval) Set {
-	slices.SortFunc(ivs, func(a, b Interval) int {
-		switch {
-		case a.S < b.S:
-			return -1
-		case a.S > b.S:
-			return 1
-		}
-		return 0
-	})
+	sortByStart(ivs)
 	out := make(Set, 0, len(ivs))
 	for _, x := range ivs {
 		if x.E <= x.S {
@@ -49,6 +41,38 @@ func NewSet(ivs []Interval) Set {
 		out = append(out, x)
 	}
 	return out
+}
+
+func sortByStart(ivs []Interval) {
+	slices.SortFunc(ivs, func(a, b Interval) int {
+		switch {
+		case a.S < b.S:
+			return -1
+		case a.S > b.S:
+			return 1
+		}
+		return 0
+	})
+}
+
+// unionLen returns NewSet(ivs).Len() without building the set. ivs is
+// sorted in place.
+func unionLen(ivs []Interval) int64 {
+	sortByStart(ivs)
+	var n int64
+	var cur Interval
+	for _, x := range ivs {
+		if x.E <= x.S {
+			continue
+		}
+		if cur.E > cur.S && x.S <= cur.E {
+			cur.E = max(cur.E, x.E)
+			continue
+		}
+		n += cur.Len()
+		cur = x
+	}
+	return n + cur.Len()
 }
 
 // Len returns the total length of s.
@@ -102,6 +126,25 @@ func Intersect(a, b Set) Set {
 		}
 	}
 	return out
+}
+
+// IntersectLen returns Intersect(a, b).Len() without building the set.
+func IntersectLen(a, b Set) int64 {
+	var n int64
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		s := max(a[i].S, b[j].S)
+		e := min(a[i].E, b[j].E)
+		if s < e {
+			n += e - s
+		}
+		if a[i].E < b[j].E {
+			i++
+		} else {
+			j++
+		}
+	}
+	return n
 }
 
 // Subtract returns a − b.

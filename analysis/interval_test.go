@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -97,6 +98,18 @@ func TestSetOpsRandom(t *testing.T) {
 		}
 		if d := cmp.Diff(fromBits(sub), Subtract(a, b), cmp.Comparer(eqSet)); d != "" {
 			t.Fatalf("Subtract(%v, %v) (-want +got):\n%s", a, b, d)
+		}
+		if got, want := IntersectLen(a, b), fromBits(in).Len(); got != want {
+			t.Fatalf("IntersectLen(%v, %v) = %d, want %d", a, b, got, want)
+		}
+		// unionLen takes raw intervals: overlapping, touching, empty.
+		raw := append(append([]Interval{{5, 5}, {9, 3}}, a...), b...)
+		for k := range a {
+			raw = append(raw, Interval{a[k].E, a[k].E + 3}, a[k])
+		}
+		r.Shuffle(len(raw), func(i, j int) { raw[i], raw[j] = raw[j], raw[i] })
+		if got, want := unionLen(slices.Clone(raw)), NewSet(raw).Len(); got != want {
+			t.Fatalf("unionLen(%v) = %d, want %d", raw, got, want)
 		}
 	}
 }

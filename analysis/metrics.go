@@ -89,7 +89,8 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	sendSet := Union(emailSendSet, chatSendSet)
 
 	// Reads (SPEC §4, §8.2).
-	emailReads, chatReads := c.reads(meetSet, &tot)
+	free := Subtract(c.wh, meetSet)
+	emailReads, chatReads := c.reads(free, &tot)
 	emailSet := Union(emailSendSet, emailReads)
 	chatSet := Union(chatSendSet, chatReads)
 
@@ -101,12 +102,12 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	tot.conflicting = sumM - tot.meeting
 	tot.email = emailSet.Len()
 	tot.chat = chatSet.Len()
-	tot.multitask = Intersect(sendSet, meetSet).Len()
+	tot.multitask = IntersectLen(sendSet, meetSet)
 
-	tot.whMeeting = Intersect(meetSet, c.wh).Len()
-	tot.ahMeeting = Subtract(meetSet, c.wh).Len()
-	tot.whEmail = Intersect(emailSet, c.wh).Len()
-	tot.ahEmail = Subtract(emailSet, c.wh).Len()
+	tot.whMeeting = IntersectLen(meetSet, c.wh)
+	tot.ahMeeting = tot.meeting - tot.whMeeting
+	tot.whEmail = IntersectLen(emailSet, c.wh)
+	tot.ahEmail = tot.email - tot.whEmail
 
 	var collabSet Set
 	if c.cfg.CollaborationMode == CollabSum {
@@ -118,12 +119,11 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	} else {
 		collabSet = Union(meetSet, Union(emailSet, chatSet))
 		tot.collab = collabSet.Len()
-		tot.whCollab = Intersect(collabSet, c.wh).Len()
-		tot.ahCollab = Subtract(collabSet, c.wh).Len()
+		tot.whCollab = IntersectLen(collabSet, c.wh)
+		tot.ahCollab = tot.collab - tot.whCollab
 		tot.weekend = c.weekendLen(collabSet)
 	}
 
-	free := Subtract(c.wh, meetSet)
 	quiet := Subtract(c.wh, collabSet)
 	tot.available = free.Len()
 	tot.uninterrupted = quiet.PiecesAtLeast(minutes(c.cfg.UninterruptedMinutes))
@@ -184,7 +184,7 @@ func (c *weekCalc) workingHours(tot *totals) {
 	var wh []Interval
 	for i := range c.days {
 		d := &c.days[i]
-		covered := Intersect(Set{d.iv}, oooSet).Len()
+		covered := IntersectLen(Set{d.iv}, oooSet)
 		if len(oooSet) > 0 && 2*covered >= d.iv.Len() {
 			d.ooo = true
 			c.oooDate[keyOf(d.date)] = true
@@ -273,8 +273,7 @@ func (c *weekCalc) rule(a attendance, ev *event, maxLen int64) string {
 
 // reads places received messages on the FIFO read queue (SPEC §8.2) and
 // returns the placed email and chat read time.
-func (c *weekCalc) reads(meetSet Set, tot *totals) (email, chat Set) {
-	free := Subtract(c.wh, meetSet)
+func (c *weekCalc) reads(free Set, tot *totals) (email, chat Set) {
 	var cursor int64 = c.ws
 	var emailIvs, chatIvs []Interval
 	pos := 0 // first free piece that may hold the next start
@@ -339,7 +338,7 @@ func (c *weekCalc) weekendLen(s Set) int64 {
 			continue
 		}
 		de := time.Date(y, mo, d+i+1, 0, 0, 0, 0, c.sc.loc)
-		n += s.Clip(ds.UnixMicro(), de.UnixMicro()).Len()
+		n += IntersectLen(s, Set{{ds.UnixMicro(), de.UnixMicro()}})
 	}
 	return n
 }
@@ -418,13 +417,13 @@ func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
 			}
 		}
 	}
-	tot.withMgr = NewSet(withMgr).Len()
-	tot.withMgr11 = NewSet(withMgr11).Len()
-	tot.smallShort = NewSet(ss).Len()
-	tot.smallLong = NewSet(sl).Len()
-	tot.largeShort = NewSet(ls).Len()
-	tot.largeLong = NewSet(ll).Len()
-	tot.recurring = NewSet(rec).Len()
+	tot.withMgr = unionLen(withMgr)
+	tot.withMgr11 = unionLen(withMgr11)
+	tot.smallShort = unionLen(ss)
+	tot.smallLong = unionLen(sl)
+	tot.largeShort = unionLen(ls)
+	tot.largeLong = unionLen(ll)
+	tot.recurring = unionLen(rec)
 }
 
 // managerAttends reports whether the attendance row of mgr (a position in

@@ -182,6 +182,8 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 	}
 	if b.shard.All() {
 		b.msgs = slices.Grow(b.msgs, rows)
+		b.hashes = slices.Grow(b.hashes, rows)
+		b.ids.refs = slices.Grow(b.ids.refs, rows)
 	}
 	cols := []string{"message_id", "channel", "sender_id", "sent_at", "recipient_ids", "is_auto"}
 	dict := []string{"channel", "sender_id", "recipient_ids"}

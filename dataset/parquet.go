@@ -23,23 +23,32 @@ var (
 	// fileRows is the largest file the store writes; bigger partitions
 	// are split into part-<shard>-<n> files with n = 0, 1, ….
 	fileRows = 8 * rowGroupRows
+	// dictPageLimit is the largest dictionary page the store writes.
+	dictPageLimit int64 = 32 << 20
 	// readBatchRows is the record batch size used when reading.
 	readBatchRows = 1 << 17
 )
 
 // writerProps returns the Parquet writer properties for a table: zstd,
 // row groups of at most rowGroupRows, dictionary encoding for strings but
-// not for timestamps, dates and hours.
+// not for timestamps, dates and hours, nor for the table's own ids (a
+// dictionary of unique values only costs).
+//
+// Dictionaries may grow to dictPageLimit: a row group of 100,000 people's
+// messages names ~100,000 recipients, more than the default 1 MiB holds,
+// and a column past its limit falls back to plain pages, which a reader
+// asking for dictionaries (the analysis) must hash value by value again.
 //
 // Timestamps are PLAIN, not DELTA_BINARY_PACKED: arrow-go v18.8.0's delta
 // decoder never frees a 64-byte buffer per block (deltaBitPackDecoder.
 // initBlock), which memory.CheckedAllocator reports as a leak.
-func writerProps(sc *arrow.Schema, mem memory.Allocator) *parquet.WriterProperties {
+func writerProps(table string, sc *arrow.Schema, mem memory.Allocator) *parquet.WriterProperties {
 	opts := []parquet.WriterProperty{
 		parquet.WithAllocator(mem),
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithMaxRowGroupLength(int64(rowGroupRows)),
 		parquet.WithDictionaryDefault(true),
+		parquet.WithDictionaryPageSizeLimit(dictPageLimit),
 		parquet.WithCreatedBy("overload dataset format " + FormatVersion),
 	}
 	for _, f := range sc.Fields() {
@@ -47,6 +56,12 @@ func writerProps(sc *arrow.Schema, mem memory.Allocator) *parquet.WriterProperti
 		case arrow.TIMESTAMP, arrow.DATE32, arrow.FLOAT64:
 			opts = append(opts, parquet.WithDictionaryFor(f.Name, false))
 		}
+	}
+	switch table {
+	case TableEvents:
+		opts = append(opts, parquet.WithDictionaryFor("event_id", false))
+	case TableMessages:
+		opts = append(opts, parquet.WithDictionaryFor("message_id", false))
 	}
 	return parquet.NewWriterProperties(opts...)
 }
@@ -68,7 +83,7 @@ func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, m
 		}
 	}()
 	bw := bufio.NewWriterSize(f, 1<<20)
-	fw, err := pqarrow.NewFileWriter(t.schema, bw, writerProps(t.schema, mem),
+	fw, err := pqarrow.NewFileWriter(t.schema, bw, writerProps(t.name, t.schema, mem),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)

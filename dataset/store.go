@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -97,9 +96,13 @@ func writeTables(ctx context.Context, root string, t *Tables, opts WriteOptions,
 	err = writeByWeek(ctx, root, attendanceTable, shard, att,
 		func(i int) Week { return WeekOf(attStart[i]) },
 		func(i, j int) int {
-			return cmp.Or(strings.Compare(att[i].PersonID, att[j].PersonID),
-				attStart[i].Compare(attStart[j]),
-				strings.Compare(att[i].EventID, att[j].EventID))
+			if c := strings.Compare(att[i].PersonID, att[j].PersonID); c != 0 {
+				return c
+			}
+			if c := attStart[i].Compare(attStart[j]); c != 0 {
+				return c
+			}
+			return strings.Compare(att[i].EventID, att[j].EventID)
 		}, mem)
 	if err != nil {
 		return err
@@ -192,7 +195,10 @@ func readTables(ctx context.Context, root string, weeks []Week, mem memory.Alloc
 	slices.SortFunc(t.People, comparePeople)
 	sortPtr(t.Events, compareEvents)
 	sortPtr(t.Attendance, func(a, b *Attendance) int {
-		return cmp.Or(strings.Compare(a.PersonID, b.PersonID), strings.Compare(a.EventID, b.EventID))
+		if c := strings.Compare(a.PersonID, b.PersonID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.EventID, b.EventID)
 	})
 	sortPtr(t.Messages, compareMessages)
 	return &t, nil
@@ -238,13 +244,24 @@ func checkDataset(root string) error {
 
 func comparePeople(a, b Person) int { return strings.Compare(a.PersonID, b.PersonID) }
 
+// The comparisons below test one key after the other (cmp.Or would
+// compute every key on every call).
+
 func compareEvents(a, b *Event) int {
-	return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.EventID, b.EventID))
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	return strings.Compare(a.EventID, b.EventID)
 }
 
 func compareMessages(a, b *Message) int {
-	return cmp.Or(strings.Compare(a.SenderID, b.SenderID), a.SentAt.Compare(b.SentAt),
-		strings.Compare(a.MessageID, b.MessageID))
+	if c := strings.Compare(a.SenderID, b.SenderID); c != 0 {
+		return c
+	}
+	if c := a.SentAt.Compare(b.SentAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.MessageID, b.MessageID)
 }
 
 // sortPtr sorts rows by compare without moving rows while comparing: it
