@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -95,10 +96,11 @@ func (c *weekCalc) traceMeeting(a attendance, ev *event, rule string, clip Inter
 	if c.tr == nil {
 		return
 	}
+	src := c.ix.src[ev.src]
 	c.tr.Meetings = append(c.tr.Meetings, ExplainedMeeting{
-		EventID: ev.EventID, SeriesID: ev.SeriesID, Start: ev.Start, End: ev.End, Kind: ev.Kind,
-		TitleClass: ev.TitleClass, Invitees: ev.Invitees, AttendeesNotDeclined: ev.AttendeesNotDeclined,
-		Response: a.response, ShowAs: a.showAs, Rule: rule, ClippedHours: hours(clip.Len()),
+		EventID: src.EventID, SeriesID: src.SeriesID, Start: src.Start, End: src.End, Kind: src.Kind,
+		TitleClass: src.TitleClass, Invitees: src.Invitees, AttendeesNotDeclined: src.AttendeesNotDeclined,
+		Response: c.ix.value(a.response), ShowAs: c.ix.value(a.showAs), Rule: rule, ClippedHours: hours(clip.Len()),
 	})
 }
 
@@ -115,7 +117,8 @@ func (c *weekCalc) traceRead(m *mref, pieces []Interval) {
 		return
 	}
 	msg := c.ix.msgs[m.msg]
-	c.tr.Reads = append(c.tr.Reads, ExplainedRead{MessageID: msg.id, Channel: msg.channel, Arrival: time.UnixMicro(m.at).UTC(), Pieces: pieces, Dropped: pieces == nil})
+	c.tr.Reads = append(c.tr.Reads, ExplainedRead{MessageID: msg.id, Channel: msg.channel, Arrival: time.UnixMicro(m.at).UTC(),
+		Pieces: slices.Clone(pieces), Dropped: pieces == nil}) // pieces is part of a list the caller goes on using
 }
 
 func (e *Explanation) fill(c *weekCalc, w dataset.Week, ms []meetingRow, meet, free, quiet Set, t totals) {

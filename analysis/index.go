@@ -28,6 +28,8 @@ type index struct {
 
 	events  []event
 	eventOf map[string]int32
+	src     []*dataset.Event // the events as read, when explaining
+	values  []string         // response and show_as values, by code
 
 	attOff  []int32
 	att     []attendance // per person, by (event start, event position)
@@ -40,18 +42,69 @@ type index struct {
 	msgs []message
 }
 
+// An event holds what the metrics read of an event, without pointers.
 type event struct {
-	*dataset.Event
-	s, e      int64 // µs
-	organizer int32 // position in all, or -1
+	s, e        int64 // µs
+	organizer   int32 // position in all, or -1
+	invitees    int32
+	notDeclined int32 // attendees_not_declined
+	src         int32 // position in the index's src (explaining only), or -1
+	flags       uint8 // eMeeting, eOOO, eAllDay, eCancelled, eRecurring
 }
 
+const (
+	eMeeting    = 1 << iota // kind meeting
+	eOOO                    // kind out_of_office
+	eAllDay                 // is_all_day
+	eCancelled              // is_cancelled
+	eRecurring              // is_recurring
+)
+
+func (e *event) is(flag uint8) bool { return e.flags&flag != 0 }
+
+func eventFlags(kind string, allDay, cancelled, recurring bool) uint8 {
+	var f uint8
+	switch kind {
+	case dataset.KindMeeting:
+		f |= eMeeting
+	case dataset.KindOutOfOffice:
+		f |= eOOO
+	}
+	for _, b := range []struct {
+		set  bool
+		flag uint8
+	}{{allDay, eAllDay}, {cancelled, eCancelled}, {recurring, eRecurring}} {
+		if b.set {
+			f |= b.flag
+		}
+	}
+	return f
+}
+
+// An attendance row, with response and show_as as codes of the index's
+// values.
 type attendance struct {
 	person   int32
 	ev       int32
-	response string
-	showAs   string
+	response uint8
+	showAs   uint8
 }
+
+// Codes of the response and show_as values the metrics test; others get
+// codes from valueCode.
+const (
+	vEmpty uint8 = iota
+	vOrganizer
+	vAccepted
+	vTentative // a response and a show_as
+	vDeclined
+	vFree
+	vOOF
+	vOther = 255 // any value past the 255th distinct one
+)
+
+var fixedValues = []string{"", dataset.ResponseOrganizer, dataset.ResponseAccepted, dataset.ResponseTentative,
+	dataset.ResponseDeclined, dataset.ShowAsFree, dataset.ShowAsOOF}
 
 // A mref is a message in a person's list of sent or received messages,
 // with what the metrics use inline (the lists are read in order, the
@@ -97,7 +150,7 @@ func newShardIndex(t *dataset.Tables, shard dataset.Shard, anyone bool) *index {
 			continue
 		}
 		if ev, ok := b.eventOf[a.EventID]; ok {
-			b.att = append(b.att, attendance{person: p, ev: ev, response: a.Response, showAs: a.ShowAs})
+			b.att = append(b.att, attendance{person: p, ev: ev, response: b.valueCode(a.Response), showAs: b.valueCode(a.ShowAs)})
 		}
 	}
 	// Resolve senders and recipients to people positions in parallel (map
@@ -158,6 +211,7 @@ type builder struct {
 	hashes   []uint64 // hash of each message's id
 	hash     func(id string) uint64
 	channels []string // channel values, by code
+	valueOf  map[string]uint8
 	rec      []int32  // recipients of the messages, flat
 }
 
@@ -194,7 +248,7 @@ func (a *idArena) get(i int32) string {
 type bmsg struct {
 	at       int64 // sent_at µs
 	sender   int32 // position in all, or -1
-	rlo, rhi int32 // the recipients, in rec
+	rlo      int32 // the recipients: rec[rlo:] up to the next message's rlo
 	channel  uint8 // code in channels
 	flags    uint8 // mChat, mAuto, mOther
 }
@@ -236,6 +290,11 @@ func newBuilder(people []dataset.Person, shard dataset.Shard, anyone bool) *buil
 		}
 	}
 	b := &builder{index: ix, shard: shard, explain: anyone, computed: make([]bool, n), tracked: make([]bool, n)}
+	b.values = slices.Clone(fixedValues)
+	b.valueOf = map[string]uint8{}
+	for i, v := range b.values {
+		b.valueOf[v] = uint8(i)
+	}
 	seed := maphash.MakeSeed()
 	b.hash = func(id string) uint64 { return maphash.String(seed, id) }
 	for i := range ix.all {
@@ -273,7 +332,36 @@ func (b *builder) addEvent(e *dataset.Event) {
 		return
 	}
 	b.eventOf[e.EventID] = int32(len(b.events))
-	b.events = append(b.events, event{Event: e, s: e.Start.UnixMicro(), e: e.End.UnixMicro(), organizer: b.code(e.OrganizerID)})
+	src := int32(-1)
+	if b.explain {
+		src = int32(len(b.src))
+		b.src = append(b.src, e)
+	}
+	b.events = append(b.events, event{s: e.Start.UnixMicro(), e: e.End.UnixMicro(), organizer: b.code(e.OrganizerID),
+		invitees: e.Invitees, notDeclined: e.AttendeesNotDeclined, src: src,
+		flags: eventFlags(e.Kind, e.IsAllDay, e.IsCancelled, e.IsRecurring)})
+}
+
+// valueCode returns the code of a response or show_as value.
+func (b *builder) valueCode(v string) uint8 {
+	if c, ok := b.valueOf[v]; ok {
+		return c
+	}
+	if len(b.values) >= int(vOther) {
+		return vOther
+	}
+	c := uint8(len(b.values))
+	b.values = append(b.values, strings.Clone(v))
+	b.valueOf[b.values[c]] = c
+	return c
+}
+
+// value returns the value of a code.
+func (ix *index) value(c uint8) string {
+	if int(c) < len(ix.values) {
+		return ix.values[c]
+	}
+	return "…"
 }
 
 // channelCode returns the code of a channel value.
@@ -315,9 +403,18 @@ func (b *builder) addMessage(id string, channel uint8, auto bool, at int64, send
 	}
 	lo := int32(len(b.rec))
 	b.rec = append(b.rec, rec...)
-	b.msgs = append(b.msgs, bmsg{at: at, sender: sender, rlo: lo, rhi: int32(len(b.rec)), channel: channel, flags: flags})
+	b.msgs = append(b.msgs, bmsg{at: at, sender: sender, rlo: lo, channel: channel, flags: flags})
 	b.ids.add(id)
 	b.hashes = append(b.hashes, b.hash(id))
+}
+
+// recipients returns the recipient codes of message i.
+func (b *builder) recipients(i int) []int32 {
+	hi := len(b.rec)
+	if i+1 < len(b.msgs) {
+		hi = int(b.msgs[i+1].rlo)
+	}
+	return b.rec[b.msgs[i].rlo:hi]
 }
 
 // id returns the id of message i; it points into the builder's arena.
@@ -387,7 +484,10 @@ func (b *builder) finishAttendance() {
 	forEachGroup(ix.attOff, func(lo, hi int32) {
 		// Stable: of two rows for the same event, the first read wins.
 		slices.SortStableFunc(ix.att[lo:hi], func(a, b attendance) int {
-			return cmp.Or(cmp.Compare(ix.events[a.ev].s, ix.events[b.ev].s), cmp.Compare(a.ev, b.ev))
+			if sa, sb := ix.events[a.ev].s, ix.events[b.ev].s; sa != sb {
+				return cmp.Compare(sa, sb)
+			}
+			return cmp.Compare(a.ev, b.ev)
 		})
 	})
 	// Drop repeated (person, event) rows, compacting in place.
@@ -445,7 +545,7 @@ func (b *builder) finishMessages() {
 			if s := m.sender; s >= 0 && b.computed[s] {
 				sent(s, r)
 			}
-			for _, p := range b.rec[m.rlo:m.rhi] {
+			for _, p := range b.recipients(i) {
 				if p < 0 || !b.computed[p] || pt.stamp[p] == int32(i)+1 {
 					continue
 				}

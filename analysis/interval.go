@@ -111,7 +111,7 @@ func Union(a, b Set) Set {
 
 // Intersect returns a ∩ b.
 func Intersect(a, b Set) Set {
-	var out Set
+	out := make(Set, 0, min(len(a), len(b))+1)
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		s := max(a[i].S, b[j].S)
@@ -149,7 +149,7 @@ func IntersectLen(a, b Set) int64 {
 
 // Subtract returns a − b.
 func Subtract(a, b Set) Set {
-	var out Set
+	out := make(Set, 0, len(a)+len(b))
 	j := 0
 	for _, x := range a {
 		s := x.S

@@ -76,14 +76,15 @@ func (c *weekCalc) includedMeetings(tr *Explanation) []Meeting {
 		if em.Rule != "" {
 			continue
 		}
-		ev := &c.ix.events[c.ix.eventOf[em.EventID]]
+		ix := c.ix.events[c.ix.eventOf[em.EventID]]
+		ev := c.ix.src[ix.src]
 		ms = append(ms, Meeting{
 			EventID: ev.EventID, SeriesID: ev.SeriesID, Start: ev.Start, End: ev.End,
 			ClippedHours: em.ClippedHours, Invitees: ev.Invitees, AttendeesNotDeclined: ev.AttendeesNotDeclined,
 			Recurring: ev.IsRecurring, TitleClass: ev.TitleClass, OrganizerID: ev.OrganizerID,
 			Organized: em.Response == dataset.ResponseOrganizer || ev.OrganizerID == c.p.PersonID,
 		})
-		clips = append(clips, Interval{max(ev.s, c.ws), min(ev.e, c.we)})
+		clips = append(clips, Interval{max(ix.s, c.ws), min(ix.e, c.we)})
 	}
 	focusMin := minutes(c.cfg.FocusMinutes)
 	base := Subtract(c.wh, NewSet(clips)).PiecesAtLeast(focusMin)

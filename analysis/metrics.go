@@ -171,11 +171,11 @@ func (c *weekCalc) workingHours(tot *totals) {
 	var ooo []Interval
 	for _, a := range c.ix.attendanceOf(c.pi) {
 		ev := &c.ix.events[a.ev]
-		if ev.IsCancelled || a.response == dataset.ResponseDeclined {
+		if ev.is(eCancelled) || a.response == vDeclined {
 			continue
 		}
-		own := ev.Kind == dataset.KindOutOfOffice && (a.response == dataset.ResponseOrganizer || ev.organizer == c.pi)
-		if own || a.showAs == dataset.ShowAsOOF {
+		own := ev.is(eOOO) && (a.response == vOrganizer || ev.organizer == c.pi)
+		if own || a.showAs == vOOF {
 			ooo = append(ooo, Interval{ev.s, ev.e})
 		}
 	}
@@ -242,27 +242,27 @@ func (c *weekCalc) meetings(tot *totals) ([]meetingRow, Set) {
 
 func (c *weekCalc) rule(a attendance, ev *event, maxLen int64) string {
 	switch {
-	case ev.IsCancelled:
+	case ev.is(eCancelled):
 		return RuleCancelled
-	case ev.Kind != dataset.KindMeeting:
+	case !ev.is(eMeeting):
 		return RuleNotMeeting
-	case ev.IsAllDay:
+	case ev.is(eAllDay):
 		return RuleAllDay
 	case ev.e-ev.s <= 0 || ev.e-ev.s > maxLen:
 		return RuleLength
-	case ev.AttendeesNotDeclined < 2:
+	case ev.notDeclined < 2:
 		return RuleAlone
 	}
 	switch a.response {
-	case dataset.ResponseOrganizer, dataset.ResponseAccepted:
-	case dataset.ResponseTentative:
+	case vOrganizer, vAccepted:
+	case vTentative:
 		if !c.cfg.CountTentative {
 			return RuleResponse
 		}
 	default:
 		return RuleResponse
 	}
-	if a.showAs == dataset.ShowAsFree {
+	if a.showAs == vFree {
 		return RuleShowAsFree
 	}
 	if c.oooDate[c.sc.localDate(ev.s)] {
@@ -301,29 +301,30 @@ func (c *weekCalc) reads(free Set, tot *totals) (email, chat Set) {
 		for pos < len(free) && free[pos].E <= start {
 			pos++
 		}
-		// Walk the free pieces from start until d is consumed.
+		// Walk the free pieces from start until d is consumed, appending
+		// them to the channel's list.
+		ivs := &emailIvs
+		if m.chat() {
+			ivs = &chatIvs
+		}
+		first := len(*ivs)
 		need := d
-		var pieces []Interval
 		t := start
 		for k := pos; k < len(free) && need > 0; k++ {
 			s := max(free[k].S, t)
 			n := min(free[k].E-s, need)
-			pieces = append(pieces, Interval{s, s + n})
+			*ivs = append(*ivs, Interval{s, s + n})
 			need -= n
 			t = s + n
 		}
 		if need > 0 {
+			*ivs = (*ivs)[:first]
 			c.dropped++
 			c.traceRead(m, nil)
 			continue
 		}
 		cursor = t
-		if m.chat() {
-			chatIvs = append(chatIvs, pieces...)
-		} else {
-			emailIvs = append(emailIvs, pieces...)
-		}
-		c.traceRead(m, pieces)
+		c.traceRead(m, (*ivs)[first:len(*ivs):len(*ivs)])
 	}
 	return NewSet(emailIvs), NewSet(chatIvs)
 }
@@ -391,11 +392,11 @@ func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
 		ev := m.ev
 		if mgr >= 0 && c.managerAttends(m.attendance.ev, mgr) {
 			withMgr = append(withMgr, m.clip)
-			if ev.Invitees == 2 {
+			if ev.invitees == 2 {
 				withMgr11 = append(withMgr11, m.clip)
 			}
 		}
-		small := ev.Invitees <= c.cfg.SmallMeetingMaxInvitees
+		small := ev.invitees <= c.cfg.SmallMeetingMaxInvitees
 		isShort := ev.e-ev.s <= short
 		switch {
 		case small && isShort:
@@ -407,11 +408,11 @@ func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
 		default:
 			ll = append(ll, m.clip)
 		}
-		if ev.IsRecurring {
+		if ev.is(eRecurring) {
 			rec = append(rec, m.clip)
 		}
-		if m.response == dataset.ResponseOrganizer || ev.organizer == c.pi {
-			others := int64(ev.AttendeesNotDeclined) - 1
+		if m.response == vOrganizer || ev.organizer == c.pi {
+			others := int64(ev.notDeclined) - 1
 			if others > 0 {
 				tot.generated += m.clip.Len() * others
 			}
@@ -435,7 +436,7 @@ func (c *weekCalc) managerAttends(ev, mgr int32) bool {
 	i, _ := slices.BinarySearchFunc(rows, s, func(a attendance, s int64) int { return cmpInt64(c.ix.events[a.ev].s, s) })
 	for ; i < len(rows) && c.ix.events[rows[i].ev].s == s; i++ {
 		if a := rows[i]; a.ev == ev {
-			return a.response == dataset.ResponseAccepted || a.response == dataset.ResponseOrganizer
+			return a.response == vAccepted || a.response == vOrganizer
 		}
 	}
 	return false

@@ -82,9 +82,9 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 		return err
 	}
 	b.events = slices.Grow(b.events, rows)
-	kinds := interner{}
 	cols := []string{"event_id", "start", "end", "is_all_day", "is_cancelled", "is_recurring",
 		"organizer_id", "invitees", "attendees_not_declined", "kind"}
+	kindCode := func(s string) int32 { return int32(eventFlags(s, false, false, false)) }
 	return dataset.Scan(ctx, root, dataset.TableEvents, ws, cols, []string{"organizer_id", "kind"}, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		ids := make([]string, n)
@@ -92,30 +92,28 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 		allDay, cancelled, recurring := make([]bool, n), make([]bool, n), make([]bool, n)
 		org := make([]int32, n)
 		invitees, notDeclined := make([]int32, n), make([]int32, n)
-		kind := make([]string, n)
+		kind := make([]int32, n)
 		errs := []error{
 			bt.Strings("event_id", func(i int, s string) { ids[i] = s }),
 			bt.Micros("start", start), bt.Micros("end", end),
 			bt.Bools("is_all_day", allDay), bt.Bools("is_cancelled", cancelled), bt.Bools("is_recurring", recurring),
 			bt.Codes("organizer_id", b.code, -1, org),
 			bt.Int32s("invitees", invitees), bt.Int32s("attendees_not_declined", notDeclined),
-			bt.Strings("kind", func(i int, s string) { kind[i] = kinds.get(s) }),
+			bt.Codes("kind", kindCode, 0, kind),
 		}
 		for _, err := range errs {
 			if err != nil {
 				return err
 			}
 		}
-		evs := make([]dataset.Event, n) // the fields the metrics use
 		for i := range n {
 			if _, dup := b.eventOf[ids[i]]; dup {
 				continue
 			}
-			e := &evs[i]
-			e.EventID, e.IsAllDay, e.IsCancelled, e.IsRecurring = ids[i], allDay[i], cancelled[i], recurring[i]
-			e.Invitees, e.AttendeesNotDeclined, e.Kind = invitees[i], notDeclined[i], kind[i]
 			b.eventOf[ids[i]] = int32(len(b.events))
-			b.events = append(b.events, event{Event: e, s: start[i], e: end[i], organizer: org[i]})
+			b.events = append(b.events, event{s: start[i], e: end[i], organizer: org[i],
+				invitees: invitees[i], notDeclined: notDeclined[i], src: -1,
+				flags: uint8(kind[i]) | eventFlags("", allDay[i], cancelled[i], recurring[i])})
 		}
 		return nil
 	})
@@ -127,30 +125,23 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 		return err
 	}
 	b.att = slices.Grow(b.att, rows)
-	values := interner{}
 	cols := []string{"person_id", "event_id", "response", "show_as"}
-	var resp, show []string // codes are kept across batches: so are the values
+	valueCode := func(s string) int32 { return int32(b.valueCode(s)) }
+	eventCode := func(s string) int32 {
+		if e, ok := b.eventOf[s]; ok {
+			return e
+		}
+		return -1
+	}
 	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		person, ev := make([]int32, n), make([]int32, n)
-		codeOf := func(out *[]string) func(string) int32 {
-			return func(s string) int32 {
-				*out = append(*out, values.get(s))
-				return int32(len(*out) - 1)
-			}
-		}
 		rc, sc := make([]int32, n), make([]int32, n)
-		eventCode := func(s string) int32 {
-			if e, ok := b.eventOf[s]; ok {
-				return e
-			}
-			return -1
-		}
 		errs := []error{
 			bt.Codes("person_id", b.code, -1, person),
 			bt.Codes("event_id", eventCode, -1, ev),
-			bt.Codes("response", codeOf(&resp), -1, rc),
-			bt.Codes("show_as", codeOf(&show), -1, sc),
+			bt.Codes("response", valueCode, int32(vEmpty), rc),
+			bt.Codes("show_as", valueCode, int32(vEmpty), sc),
 		}
 		for _, err := range errs {
 			if err != nil {
@@ -162,14 +153,7 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 			if p < 0 || !b.tracked[p] || ev[i] < 0 {
 				continue
 			}
-			a := attendance{person: p, ev: ev[i]}
-			if rc[i] >= 0 {
-				a.response = resp[rc[i]]
-			}
-			if sc[i] >= 0 {
-				a.showAs = show[sc[i]]
-			}
-			b.att = append(b.att, a)
+			b.att = append(b.att, attendance{person: p, ev: ev[i], response: uint8(rc[i]), showAs: uint8(sc[i])})
 		}
 		return nil
 	})
@@ -196,6 +180,7 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 		}
 		return codeUnknown
 	}
+	grown := false
 	return dataset.Scan(ctx, root, dataset.TableMessages, ws, cols, dict, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		sender, at := make([]int32, n), make([]int64, n)
@@ -214,6 +199,11 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 		off, rec, err := bt.ListCodes("recipient_ids", recipient, codeNone)
 		if err != nil {
 			return err
+		}
+		if b.shard.All() && !grown && len(b.msgs) > 0 {
+			grown = true
+			// Make room for the recipients of all rows at the rate seen so far.
+			b.rec = slices.Grow(b.rec, len(b.rec)*(rows-len(b.msgs))/len(b.msgs)*11/10)
 		}
 		// Only the kept messages' ids are copied.
 		var noChannel uint8
