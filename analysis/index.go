@@ -53,11 +53,11 @@ type event struct {
 }
 
 const (
-	eMeeting    = 1 << iota // kind meeting
-	eOOO                    // kind out_of_office
-	eAllDay                 // is_all_day
-	eCancelled              // is_cancelled
-	eRecurring              // is_recurring
+	eMeeting   = 1 << iota // kind meeting
+	eOOO                   // kind out_of_office
+	eAllDay                // is_all_day
+	eCancelled             // is_cancelled
+	eRecurring             // is_recurring
 )
 
 func (e *event) is(flag uint8) bool { return e.flags&flag != 0 }
@@ -212,7 +212,7 @@ type builder struct {
 	hash     func(id string) uint64
 	channels []string // channel values, by code
 	valueOf  map[string]uint8
-	rec      []int32  // recipients of the messages, flat
+	rec      []int32 // recipients of the messages, flat
 }
 
 // An idArena holds strings in large byte chunks, so that holding millions
@@ -246,11 +246,11 @@ func (a *idArena) get(i int32) string {
 
 // A bmsg is a message as the builder holds it.
 type bmsg struct {
-	at       int64 // sent_at µs
-	sender   int32 // position in all, or -1
-	rlo      int32 // the recipients: rec[rlo:] up to the next message's rlo
-	channel  uint8 // code in channels
-	flags    uint8 // mChat, mAuto, mOther
+	at      int64 // sent_at µs
+	sender  int32 // position in all, or -1
+	rlo     int32 // the recipients: rec[rlo:] up to the next message's rlo
+	channel uint8 // code in channels
+	flags   uint8 // mChat, mAuto, mOther
 }
 
 func newBuilder(people []dataset.Person, shard dataset.Shard, anyone bool) *builder {
