@@ -100,6 +100,7 @@ func TestErrors(t *testing.T) {
 		{"missing flags", []string{"analyze"}, true, "--data and --out are required"},
 		{"bad week", []string{"analyze", "--data", empty, "--out", empty, "--weeks", "2026-W60"}, true, "2026-W60"},
 		{"bad preset", []string{"analyze", "--data", empty, "--out", empty, "--preset", "fancy"}, true, "fancy"},
+		{"bad memory limit", []string{"analyze", "--data", empty, "--out", empty, "--memory-limit", "lots"}, true, `--memory-limit: want a size such as 1536MiB or 4GiB, or off, not "lots"`},
 		{"not a dataset", []string{"analyze", "--data", empty, "--out", t.TempDir()}, false, empty},
 		{"unknown flag", []string{"demo", "--peple", "3"}, true, "--peple"},
 		{"email without key", []string{"explain", "--data", empty, "--person", "a@b.c", "--week", "2026-W10"}, true, "--key-file"},
@@ -115,6 +116,22 @@ func TestErrors(t *testing.T) {
 				t.Errorf("usage error = %v, want %v", !tt.usage, tt.usage)
 			}
 		})
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{
+		"1536MiB": 1536 << 20, "4GiB": 4 << 30, "1.5GiB": 3 << 29, "2GB": 2e9, "300MB": 3e8,
+		"512KiB": 512 << 10, "1000": 1000, "64B": 64, "0": 0,
+	} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "lots", "-1GiB", "1TiB", "GiB", "1e30GB"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+		}
 	}
 }
 
