@@ -85,8 +85,10 @@ func (s Set) Len() int64 {
 }
 
 // Union returns a ∪ b.
-func Union(a, b Set) Set {
-	out := make(Set, 0, len(a)+len(b))
+func Union(a, b Set) Set { return unionTo(make(Set, 0, len(a)+len(b)), a, b) }
+
+// unionTo is Union appending to out (empty).
+func unionTo(out, a, b Set) Set {
 	i, j := 0, 0
 	push := func(x Interval) {
 		if n := len(out); n > 0 && x.S <= out[n-1].E {
@@ -110,8 +112,10 @@ func Union(a, b Set) Set {
 }
 
 // Intersect returns a ∩ b.
-func Intersect(a, b Set) Set {
-	out := make(Set, 0, min(len(a), len(b))+1)
+func Intersect(a, b Set) Set { return intersectTo(make(Set, 0, min(len(a), len(b))+1), a, b) }
+
+// intersectTo is Intersect appending to out (empty).
+func intersectTo(out, a, b Set) Set {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		s := max(a[i].S, b[j].S)
@@ -148,8 +152,10 @@ func IntersectLen(a, b Set) int64 {
 }
 
 // Subtract returns a − b.
-func Subtract(a, b Set) Set {
-	out := make(Set, 0, len(a)+len(b))
+func Subtract(a, b Set) Set { return subtractTo(make(Set, 0, len(a)+len(b)), a, b) }
+
+// subtractTo is Subtract appending to out (empty).
+func subtractTo(out, a, b Set) Set {
 	j := 0
 	for _, x := range a {
 		s := x.S

@@ -21,9 +21,10 @@ type weekCalc struct {
 	ws, we int64 // local week [ws, we)
 	wsT    time.Time
 
-	days    []workDay
-	oooDate map[dateKey]bool
-	wh      Set
+	days     []workDay
+	oooDates []dateKey // local dates that are OOO days
+	wh       Set
+	ar       *arena // scratch reused from one person-week to the next, or nil
 
 	excluded map[string]int
 	included int
@@ -51,11 +52,12 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	ms, meetSet := c.meetings(&tot)
 
 	// Sends (SPEC §4, §8.3).
-	var emailSends, chatSends []Interval
-	var sendInstants []int64
+	sent := c.ix.sentBy(c.pi)
+	emailSends, chatSends := c.ar.ivs(len(sent)), c.ar.ivs(len(sent))
+	sendInstants := c.ar.int64s(len(sent))
 	emailSend, chatSend := minutes(c.cfg.EmailSendMinutes), minutes(c.cfg.ChatSendMinutes)
-	for k := range c.ix.sentBy(c.pi) {
-		m := &c.ix.sentBy(c.pi)[k]
+	for k := range sent {
+		m := &sent[k]
 		d := emailSend
 		if m.chat() {
 			d = chatSend
@@ -85,14 +87,14 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 			c.traceSend(m, true, "block only: sent_at is in the next week")
 		}
 	}
-	emailSendSet, chatSendSet := NewSet(emailSends), NewSet(chatSends)
-	sendSet := Union(emailSendSet, chatSendSet)
+	emailSendSet, chatSendSet := c.set(emailSends), c.set(chatSends)
+	sendSet := c.union(emailSendSet, chatSendSet)
 
 	// Reads (SPEC §4, §8.2).
-	free := Subtract(c.wh, meetSet)
+	free := c.subtract(c.wh, meetSet)
 	emailReads, chatReads := c.reads(free, &tot)
-	emailSet := Union(emailSendSet, emailReads)
-	chatSet := Union(chatSendSet, chatReads)
+	emailSet := c.union(emailSendSet, emailReads)
+	chatSet := c.union(chatSendSet, chatReads)
 
 	tot.meeting = meetSet.Len()
 	var sumM int64
@@ -111,20 +113,20 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 
 	var collabSet Set
 	if c.cfg.CollaborationMode == CollabSum {
-		collabSet = Union(meetSet, emailSet)
+		collabSet = c.union(meetSet, emailSet)
 		tot.collab = tot.meeting + tot.email
 		tot.whCollab = tot.whMeeting + tot.whEmail
 		tot.ahCollab = tot.ahMeeting + tot.ahEmail
 		tot.weekend = c.weekendLen(meetSet) + c.weekendLen(emailSet)
 	} else {
-		collabSet = Union(meetSet, Union(emailSet, chatSet))
+		collabSet = c.union(meetSet, c.union(emailSet, chatSet))
 		tot.collab = collabSet.Len()
 		tot.whCollab = IntersectLen(collabSet, c.wh)
 		tot.ahCollab = tot.collab - tot.whCollab
 		tot.weekend = c.weekendLen(collabSet)
 	}
 
-	quiet := Subtract(c.wh, collabSet)
+	quiet := c.subtract(c.wh, collabSet)
 	tot.available = free.Len()
 	tot.uninterrupted = quiet.PiecesAtLeast(minutes(c.cfg.UninterruptedMinutes))
 	if c.cfg.FocusMeasure == FocusUninterrupted {
@@ -134,7 +136,7 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	}
 	tot.fragmented = free.PiecesShorter(minutes(c.cfg.FragmentedMinutes))
 
-	provable := Union(meetSet, sendSet)
+	provable := c.union(meetSet, sendSet)
 	tot.span = c.span(provable)
 	tot.activeBlocks = c.activeBlocks(meetSet, sendInstants)
 
@@ -168,8 +170,9 @@ func (c *weekCalc) countSend(m *mref, tot *totals, instants *[]int64) {
 // workingHours computes WH and the OOO days (SPEC §3, §8.4).
 func (c *weekCalc) workingHours(tot *totals) {
 	c.days = c.sc.workDays(c.wsT)
-	var ooo []Interval
-	for _, a := range c.ix.attendanceOf(c.pi) {
+	atts := c.ix.attendanceOf(c.pi)
+	ooo := c.ar.ivs(0)
+	for _, a := range atts {
 		ev := &c.ix.events[a.ev]
 		if ev.is(eCancelled) || a.response == vDeclined {
 			continue
@@ -179,15 +182,15 @@ func (c *weekCalc) workingHours(tot *totals) {
 			ooo = append(ooo, Interval{ev.s, ev.e})
 		}
 	}
-	oooSet := NewSet(ooo)
-	c.oooDate = map[dateKey]bool{}
-	var wh []Interval
+	oooSet := c.set(ooo)
+	c.oooDates = c.oooDates[:0]
+	wh := c.ar.ivs(len(c.days))
 	for i := range c.days {
 		d := &c.days[i]
 		covered := IntersectLen(Set{d.iv}, oooSet)
 		if len(oooSet) > 0 && 2*covered >= d.iv.Len() {
 			d.ooo = true
-			c.oooDate[keyOf(d.date)] = true
+			c.oooDates = append(c.oooDates, keyOf(d.date))
 			if !d.date.Before(c.wsT) {
 				tot.oooDays++
 			}
@@ -195,7 +198,7 @@ func (c *weekCalc) workingHours(tot *totals) {
 		}
 		wh = append(wh, d.iv)
 	}
-	c.wh = NewSet(wh).Clip(c.ws, c.we)
+	c.wh = c.intersect(c.set(wh), Set{{c.ws, c.we}})
 	tot.scheduled = c.wh.Len()
 }
 
@@ -210,10 +213,15 @@ type meetingRow struct {
 // meetings applies the rules of SPEC §4 to every attendance row of the person
 // that overlaps the week.
 func (c *weekCalc) meetings(tot *totals) ([]meetingRow, Set) {
+	atts := c.ix.attendanceOf(c.pi)
 	var ms []meetingRow
-	var ivs []Interval
+	if c.ar != nil {
+		ms = c.ar.ms[:0]
+		defer func() { c.ar.ms = ms[:0] }()
+	}
+	ivs := c.ar.ivs(len(atts))
 	maxLen := int64(c.cfg.MaxMeetingHours * float64(usPerHour))
-	for _, a := range c.ix.attendanceOf(c.pi) {
+	for _, a := range atts {
 		ev := &c.ix.events[a.ev]
 		if ev.s >= c.we {
 			break // sorted by start
@@ -237,7 +245,7 @@ func (c *weekCalc) meetings(tot *totals) ([]meetingRow, Set) {
 		}
 		c.traceMeeting(a, ev, "", clip)
 	}
-	return ms, NewSet(ivs)
+	return ms, c.set(ivs)
 }
 
 func (c *weekCalc) rule(a attendance, ev *event, maxLen int64) string {
@@ -265,7 +273,7 @@ func (c *weekCalc) rule(a attendance, ev *event, maxLen int64) string {
 	if a.showAs == vFree {
 		return RuleShowAsFree
 	}
-	if c.oooDate[c.sc.localDate(ev.s)] {
+	if len(c.oooDates) > 0 && slices.Contains(c.oooDates, c.sc.localDate(ev.s)) {
 		return RuleOOODay
 	}
 	return ""
@@ -275,10 +283,10 @@ func (c *weekCalc) rule(a attendance, ev *event, maxLen int64) string {
 // returns the placed email and chat read time.
 func (c *weekCalc) reads(free Set, tot *totals) (email, chat Set) {
 	var cursor int64 = c.ws
-	var emailIvs, chatIvs []Interval
+	recv := c.ix.receivedBy(c.pi)
+	emailIvs, chatIvs := c.ar.ivs(len(recv)), c.ar.ivs(len(recv)/4)
 	pos := 0 // first free piece that may hold the next start
 	emailRead, chatRead := minutes(c.cfg.EmailReadMinutes), minutes(c.cfg.ChatReadMinutes)
-	recv := c.ix.receivedBy(c.pi)
 	for k := range recv {
 		m := &recv[k]
 		if m.at < c.ws || m.auto() {
@@ -326,7 +334,7 @@ func (c *weekCalc) reads(free Set, tot *totals) (email, chat Set) {
 		cursor = t
 		c.traceRead(m, (*ivs)[first:len(*ivs):len(*ivs)])
 	}
-	return NewSet(emailIvs), NewSet(chatIvs)
+	return c.set(emailIvs), c.set(chatIvs)
 }
 
 // weekendLen returns the part of s on local Saturdays and Sundays.
@@ -351,9 +359,11 @@ func (c *weekCalc) span(provable Set) int64 {
 	for i := 0; i < 7; i++ {
 		ds := time.Date(y, mo, d+i, 0, 0, 0, 0, c.sc.loc).UnixMicro()
 		de := time.Date(y, mo, d+i+1, 0, 0, 0, 0, c.sc.loc).UnixMicro()
-		day := provable.Clip(ds, de)
-		if len(day) > 0 {
-			n += day[len(day)-1].E - day[0].S
+		// The first and last pieces of provable overlapping the day.
+		i, _ := slices.BinarySearchFunc(provable, ds, func(iv Interval, t int64) int { return cmpInt64(iv.E, t+1) })
+		j, _ := slices.BinarySearchFunc(provable, de, func(iv Interval, t int64) int { return cmpInt64(iv.S, t) })
+		if i < j {
+			n += min(provable[j-1].E, de) - max(provable[i].S, ds)
 		}
 	}
 	return n
@@ -361,7 +371,7 @@ func (c *weekCalc) span(provable Set) int64 {
 
 // activeBlocks counts the local half-hours holding meeting time or a sent_at.
 func (c *weekCalc) activeBlocks(meetSet Set, sendInstants []int64) int64 {
-	var blocks []int64
+	blocks := c.ar.int64s(len(sendInstants) + 2*len(meetSet))
 	for _, iv := range meetSet {
 		for t := iv.S; t < iv.E; {
 			b := c.sc.halfHourStart(t)
@@ -387,7 +397,9 @@ func (c *weekCalc) activeBlocks(meetSet Set, sendInstants []int64) int64 {
 func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
 	mgr := c.ix.manager[c.pi]
 	short := minutes(c.cfg.ShortMeetingMaxMinutes)
-	var withMgr, withMgr11, ss, sl, ls, ll, rec []Interval
+	n := len(ms)
+	withMgr, withMgr11, ss, sl := c.ar.ivs(n), c.ar.ivs(n), c.ar.ivs(n), c.ar.ivs(n)
+	ls, ll, rec := c.ar.ivs(n), c.ar.ivs(n), c.ar.ivs(n)
 	for _, m := range ms {
 		ev := m.ev
 		if mgr >= 0 && c.managerAttends(m.attendance.ev, mgr) {
@@ -511,3 +523,71 @@ func (c *weekCalc) row(w dataset.Week, t *totals) dataset.PersonWeek {
 	}
 	return r
 }
+
+// An arena hands out the slices of one person-week from buffers that the
+// next person-week of the same worker reuses, so the metric pass does not
+// allocate per person. Sets from it are only valid until reset. A nil
+// arena allocates (explain keeps what it computed).
+type arena struct {
+	ivbuf []Interval
+	i64   []int64
+	ms    []meetingRow
+}
+
+func (a *arena) reset() {
+	if a != nil {
+		a.ivbuf, a.i64 = a.ivbuf[:0], a.i64[:0]
+	}
+}
+
+// ivs returns an empty slice with room for n intervals; appending past n
+// still works (it allocates).
+func (a *arena) ivs(n int) []Interval {
+	if a == nil {
+		return make([]Interval, 0, n)
+	}
+	if len(a.ivbuf)+n > cap(a.ivbuf) {
+		a.ivbuf = make([]Interval, 0, max(2*cap(a.ivbuf), n, 1024))
+	}
+	l := len(a.ivbuf)
+	a.ivbuf = a.ivbuf[:l+n]
+	return a.ivbuf[l:l:l+n]
+}
+
+func (a *arena) int64s(n int) []int64 {
+	if a == nil {
+		return make([]int64, 0, n)
+	}
+	if len(a.i64)+n > cap(a.i64) {
+		a.i64 = make([]int64, 0, max(2*cap(a.i64), n, 1024))
+	}
+	l := len(a.i64)
+	a.i64 = a.i64[:l+n]
+	return a.i64[l:l:l+n]
+}
+
+// set returns NewSet(ivs), built in place in ivs.
+func (c *weekCalc) set(ivs []Interval) Set {
+	if c.ar == nil {
+		return NewSet(ivs)
+	}
+	sortByStart(ivs)
+	out := ivs[:0]
+	for _, x := range ivs {
+		if x.E <= x.S {
+			continue
+		}
+		if n := len(out); n > 0 && x.S <= out[n-1].E {
+			out[n-1].E = max(out[n-1].E, x.E)
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func (c *weekCalc) union(a, b Set) Set { return unionTo(c.ar.ivs(len(a)+len(b)), a, b) }
+
+func (c *weekCalc) intersect(a, b Set) Set { return intersectTo(c.ar.ivs(len(a)+len(b)), a, b) }
+
+func (c *weekCalc) subtract(a, b Set) Set { return subtractTo(c.ar.ivs(len(a)+len(b)), a, b) }

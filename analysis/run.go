@@ -76,6 +76,7 @@ func runIndex(ctx context.Context, ix *index, weeks []dataset.Week, cfg Config) 
 			excluded := map[string]int{}
 			var included, dropped int
 			var bad []string
+			ar := &arena{}
 			for {
 				mu.Lock()
 				i := next
@@ -86,7 +87,8 @@ func runIndex(ctx context.Context, ix *index, weeks []dataset.Week, cfg Config) 
 				}
 				for j, w := range weeks {
 					pi := ix.people[i]
-					c := &weekCalc{cfg: &cfg, ix: ix, p: &ix.all[pi], pi: pi, sc: scheds[i], excluded: excluded}
+					ar.reset()
+					c := &weekCalc{cfg: &cfg, ix: ix, p: &ix.all[pi], pi: pi, sc: scheds[i], excluded: excluded, ar: ar}
 					row, tot := c.run(w)
 					included += c.included
 					dropped += c.dropped

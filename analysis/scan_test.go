@@ -49,6 +49,18 @@ func TestRunDatasetMatchesRun(t *testing.T) {
 					t.Fatal(err)
 				}
 				compareRows(t, "RunDataset", want, got.Rows)
+				// Explain computes without the metric pass's reused scratch
+				// memory: its rows must be the same.
+				for _, r := range want.Rows[:min(len(want.Rows), 40)] {
+					w, _ := dataset.ParseWeek(r.Week)
+					ex, err := analysis.Explain(c.tables, r.PersonID, w, cfg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if d := cmp.Diff(r, ex.Row); d != "" {
+						t.Errorf("Explain %s %s (-Run +Explain):\n%s", r.PersonID, r.Week, d)
+					}
+				}
 				if want.Included != got.Included || want.ReadsDropped != got.ReadsDropped || !maps(want.Excluded, got.Excluded) {
 					t.Errorf("counters: Run %d/%d/%v, RunDataset %d/%d/%v", want.Included, want.ReadsDropped, want.Excluded,
 						got.Included, got.ReadsDropped, got.Excluded)
