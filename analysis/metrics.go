@@ -551,7 +551,7 @@ func (a *arena) ivs(n int) []Interval {
 	}
 	l := len(a.ivbuf)
 	a.ivbuf = a.ivbuf[:l+n]
-	return a.ivbuf[l:l:l+n]
+	return a.ivbuf[l : l : l+n]
 }
 
 func (a *arena) int64s(n int) []int64 {
@@ -563,7 +563,7 @@ func (a *arena) int64s(n int) []int64 {
 	}
 	l := len(a.i64)
 	a.i64 = a.i64[:l+n]
-	return a.i64[l:l:l+n]
+	return a.i64[l : l : l+n]
 }
 
 // set returns NewSet(ivs), built in place in ivs.
