@@ -202,6 +202,7 @@ type builder struct {
 	*index
 	computed, tracked []bool
 	shard             dataset.Shard
+	mem               *bigMem // nil: everything on the Go heap
 	explain           bool // keep what explain shows of messages
 
 	// Messages as read, without pointers (the garbage collector does not
@@ -221,6 +222,7 @@ type builder struct {
 type idArena struct {
 	chunks [][]byte
 	refs   []idRef
+	mem    *bigMem
 }
 
 type idRef struct{ chunk, off, n uint32 }
@@ -230,7 +232,7 @@ const idChunk = 4 << 20
 func (a *idArena) add(s string) {
 	last := len(a.chunks) - 1
 	if last < 0 || len(a.chunks[last])+len(s) > cap(a.chunks[last]) {
-		a.chunks = append(a.chunks, make([]byte, 0, max(idChunk, len(s))))
+		a.chunks = append(a.chunks, bigSlice[byte](a.mem, max(idChunk, len(s))))
 		last++
 	}
 	c := a.chunks[last]
@@ -480,7 +482,9 @@ func (b *builder) finish() *index {
 // finishAttendance groups the attendance per person.
 func (b *builder) finishAttendance() {
 	ix := b.index
-	ix.attOff, ix.att = groupBy(len(ix.all), ix.att, func(a *attendance) int32 { return a.person })
+	read := ix.att
+	ix.attOff, ix.att = groupBy(b.mem, len(ix.all), ix.att, func(a *attendance) int32 { return a.person })
+	bigFree(b.mem, read)
 	forEachGroup(ix.attOff, func(lo, hi int32) {
 		// Stable: of two rows for the same event, the first read wins.
 		slices.SortStableFunc(ix.att[lo:hi], func(a, b attendance) int {
@@ -579,7 +583,7 @@ func (b *builder) finishMessages() {
 		}
 	}
 	ix.sentOff[n], ix.recvOff[n] = sent, recv
-	ix.sent, ix.recv = make([]mref, sent), make([]mref, recv)
+	ix.sent, ix.recv = bigSlice[mref](b.mem, int(sent))[:sent], bigSlice[mref](b.mem, int(recv))[:recv]
 	parallelParts(func(pt *part) {
 		each(pt, func(s int32, r mref) {
 			ix.sent[pt.sentCount[s]] = r
@@ -616,11 +620,18 @@ func (b *builder) finishMessages() {
 			}
 		}
 	}
-	b.msgs, b.ids, b.hashes, b.rec = nil, idArena{}, nil, nil
+	for _, c := range b.ids.chunks {
+		bigFree(b.mem, c)
+	}
+	bigFree(b.mem, b.msgs)
+	bigFree(b.mem, b.hashes)
+	bigFree(b.mem, b.ids.refs)
+	bigFree(b.mem, b.rec)
+	b.msgs, b.ids, b.hashes, b.rec = nil, idArena{mem: b.mem}, nil, nil
 }
 
 // groupBy is a counting sort of rows by key in [0, n), keeping their order.
-func groupBy[T any](n int, rows []T, key func(*T) int32) (off []int32, out []T) {
+func groupBy[T any](mem *bigMem, n int, rows []T, key func(*T) int32) (off []int32, out []T) {
 	off = make([]int32, n+1)
 	for i := range rows {
 		off[key(&rows[i])+1]++
@@ -628,7 +639,7 @@ func groupBy[T any](n int, rows []T, key func(*T) int32) (off []int32, out []T) 
 	for i := 1; i <= n; i++ {
 		off[i] += off[i-1]
 	}
-	out = make([]T, len(rows))
+	out = bigSlice[T](mem, len(rows))[:len(rows)]
 	next := slices.Clone(off[:n])
 	for i := range rows {
 		k := key(&rows[i])

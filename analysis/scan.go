@@ -26,6 +26,9 @@ func RunDataset(ctx context.Context, root string, weeks []dataset.Week, cfg Conf
 		return nil, err
 	}
 	b := newBuilder(people, shard, false)
+	b.mem = &bigMem{on: true}
+	b.ids.mem = b.mem
+	defer b.mem.release() // the rows are copies: nothing points into it
 	// Calendar and mail touch separate parts of the builder: read them at
 	// the same time, then group each.
 	g, gctx := errgroup.WithContext(ctx)
@@ -81,7 +84,7 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 	if err != nil {
 		return err
 	}
-	b.events = slices.Grow(b.events, rows)
+	b.events = growBig(b.mem, b.events, rows)
 	cols := []string{"event_id", "start", "end", "is_all_day", "is_cancelled", "is_recurring",
 		"organizer_id", "invitees", "attendees_not_declined", "kind"}
 	kindCode := func(s string) int32 { return int32(eventFlags(s, false, false, false)) }
@@ -124,7 +127,7 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 	if err != nil {
 		return err
 	}
-	b.att = slices.Grow(b.att, rows)
+	b.att = growBig(b.mem, b.att, rows)
 	cols := []string{"person_id", "event_id", "response", "show_as"}
 	valueCode := func(s string) int32 { return int32(b.valueCode(s)) }
 	eventCode := func(s string) int32 {
@@ -165,9 +168,9 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 		return err
 	}
 	if b.shard.All() {
-		b.msgs = slices.Grow(b.msgs, rows)
-		b.hashes = slices.Grow(b.hashes, rows)
-		b.ids.refs = slices.Grow(b.ids.refs, rows)
+		b.msgs = growBig(b.mem, b.msgs, rows)
+		b.hashes = growBig(b.mem, b.hashes, rows)
+		b.ids.refs = growBig(b.mem, b.ids.refs, rows)
 	}
 	cols := []string{"message_id", "channel", "sender_id", "sent_at", "recipient_ids", "is_auto"}
 	dict := []string{"channel", "sender_id", "recipient_ids"}
@@ -203,7 +206,7 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 		if b.shard.All() && !grown && len(b.msgs) > 0 {
 			grown = true
 			// Make room for the recipients of all rows at the rate seen so far.
-			b.rec = slices.Grow(b.rec, len(b.rec)*(rows-len(b.msgs))/len(b.msgs)*11/10)
+			b.rec = growBig(b.mem, b.rec, len(b.rec)*(rows-len(b.msgs))/len(b.msgs)*11/10)
 		}
 		// Only the kept messages' ids are copied.
 		var noChannel uint8

@@ -19,6 +19,7 @@ import (
 // of its shards, on the adversarial datasets of TestMatchesReference and on
 // a generated organisation.
 func TestRunDatasetMatchesRun(t *testing.T) {
+	defer analysis.MapEverything()()
 	type tc struct {
 		name   string
 		tables *dataset.Tables
