@@ -203,7 +203,7 @@ type builder struct {
 	computed, tracked []bool
 	shard             dataset.Shard
 	mem               *bigMem // nil: everything on the Go heap
-	explain           bool // keep what explain shows of messages
+	explain           bool    // keep what explain shows of messages
 
 	// Messages as read, without pointers (the garbage collector does not
 	// look into them), repeats included until finishMessages.
