@@ -203,6 +203,7 @@ type builder struct {
 	computed, tracked []bool
 	shard             dataset.Shard
 	mem               *bigMem // nil: everything on the Go heap
+	window            window  // nil: keep rows of any time
 	explain           bool    // keep what explain shows of messages
 
 	// Messages as read, without pointers (the garbage collector does not

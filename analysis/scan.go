@@ -26,6 +26,7 @@ func RunDataset(ctx context.Context, root string, weeks []dataset.Week, cfg Conf
 		return nil, err
 	}
 	b := newBuilder(people, shard, false)
+	b.window = newWindow(weeks, cfg)
 	b.mem = &bigMem{on: true}
 	b.ids.mem = b.mem
 	defer b.mem.release() // the rows are copies: nothing points into it
@@ -110,6 +111,9 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 			}
 		}
 		for i := range n {
+			if !b.window.overlaps(start[i], end[i]) {
+				continue // in a neighbouring week, too far from the weeks analysed
+			}
 			if _, dup := b.eventOf[ids[i]]; dup {
 				continue
 			}
@@ -214,6 +218,9 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 			noChannel = b.channelCode("")
 		}
 		return bt.Views("message_id", func(i int, id string) {
+			if !b.window.contains(at[i]) {
+				return // in a neighbouring week, too far from the weeks analysed
+			}
 			s := sender[i]
 			keep := s >= 0 && b.computed[s]
 			for k := off[i]; k < off[i+1] && !keep; k++ {
@@ -235,4 +242,42 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 			b.addMessage(id, ch, auto[i], at[i], s, r)
 		})
 	})
+}
+
+// A window is the instants a run's weeks can be affected by: a person's
+// local week starts up to a day and 14 hours before its UTC Monday (the
+// Sunday before, with Sunday weeks, in UTC+14), working days begin the day
+// before the week (an overnight shift), and a send block reaches back from
+// a sent_at in the next week. Rows of the neighbouring partitions outside
+// it cannot change a row, so they are not kept.
+type window []Interval
+
+func newWindow(weeks []dataset.Week, cfg Config) window {
+	const day = 24 * usPerHour
+	ahead := 2*day + minutes(max(cfg.EmailSendMinutes, cfg.ChatSendMinutes, 0))
+	var ivs []Interval
+	for _, w := range weeks {
+		m := w.Monday().UnixMicro()
+		ivs = append(ivs, Interval{m - 3*day, m + 7*day + ahead})
+	}
+	return window(NewSet(ivs))
+}
+
+// contains reports whether t is in w (a nil window holds every instant).
+func (w window) contains(t int64) bool {
+	if w == nil {
+		return true
+	}
+	i, _ := slices.BinarySearchFunc(w, t, func(iv Interval, t int64) int { return cmpInt64(iv.E, t+1) })
+	return i < len(w) && w[i].S <= t
+}
+
+// overlaps reports whether an event [s, e) can matter: it overlaps w, or
+// starts in it (empty and inverted events are still counted as excluded).
+func (w window) overlaps(s, e int64) bool {
+	if w.contains(s) {
+		return true
+	}
+	i, _ := slices.BinarySearchFunc(w, s, func(iv Interval, t int64) int { return cmpInt64(iv.E, t+1) })
+	return i < len(w) && w[i].S < e
 }

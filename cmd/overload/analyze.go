@@ -246,11 +246,16 @@ func autoShards(root string, weeks []dataset.Week) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		n, err := dataset.ScanRows(root, table, ws)
-		if err != nil {
-			return 0, err
+		for _, w := range ws {
+			n, err := dataset.ScanRows(root, table, []dataset.Week{w})
+			if err != nil {
+				return 0, err
+			}
+			if !slices.Contains(weeks, w) {
+				n = n * 3 / 7 // a neighbour: only the days next to the batch are kept
+			}
+			rows += n
 		}
-		rows += n
 	}
 	return int(min(max(1, (rows+rowsPerShard-1)/rowsPerShard), dataset.MaxShards)), nil
 }
