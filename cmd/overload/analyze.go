@@ -25,7 +25,7 @@ type analyzeOptions struct {
 	Weeks       string
 	Shard       string
 	Shards      string
-	BatchWeeks  int
+	BatchWeeks  string
 	MemoryLimit string
 }
 
@@ -48,11 +48,13 @@ YAML file of the constants (see configs/analysis.yaml); its fields override
 the preset.
 
 Large organisations: analyze streams. It reads only the columns the metrics
-need, --batch-weeks weeks at a time (plus the neighbouring partitions a local
-week reaches into), and splits people into shards by a stable hash of
-person_id, holding one shard of one batch in memory at a time. --shards auto
-picks the number of shards from the row counts in the Parquet footers (about
-10 million input rows per shard); give a number to override it.
+need, a batch of weeks at a time (plus the days of the neighbouring
+partitions a local week reaches into), and splits people into shards by a
+stable hash of person_id, holding one shard of one batch in memory at a
+time. From the row counts in the Parquet footers, --batch-weeks auto puts
+as many weeks in a batch as fit in about 16 million input rows, and
+--shards auto splits a batch that is larger still (every shard reads the
+batch's files again); give numbers to override either.
 --memory-limit is a soft limit on the Go heap (default 1536MiB, or
 $GOMEMLIMIT when set): the garbage collector works harder near it instead
 of letting the heap double. The large per-shard arrays (messages, the
@@ -83,7 +85,7 @@ shard is there exactly once and mark the partitions complete.`,
 	f.StringVar(&opts.Weeks, "weeks", "", "ISO `weeks` to analyse, e.g. 2026-W10,2026-W11 or 2026-W10..2026-W13 (default: all)")
 	f.StringVar(&opts.Shard, "shard", "", "compute only shard `i/N` of the people (0 ≤ i < N), for scale-out")
 	f.StringVar(&opts.Shards, "shards", "auto", "shards to split the people into in this process: auto or a `number`")
-	f.IntVar(&opts.BatchWeeks, "batch-weeks", 4, "weeks read and analysed together (memory grows with it)")
+	f.StringVar(&opts.BatchWeeks, "batch-weeks", "auto", "weeks read and analysed together: auto or a `number` (memory grows with it)")
 	f.StringVar(&opts.MemoryLimit, "memory-limit", defaultMemoryLimit, "soft heap `size` limit (e.g. 1536MiB, 4GiB), or off; default $GOMEMLIMIT when set")
 	return cmd
 }
@@ -127,8 +129,11 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 			return usagef("--shards %d with --shard %s: a machine's shard is not split further; use --shards 1 or auto", inProcess, shard)
 		}
 	}
-	if opts.BatchWeeks < 1 {
-		return usagef("--batch-weeks: want 1 or more, not %d", opts.BatchWeeks)
+	batchWeeks := 0 // auto
+	if opts.BatchWeeks != "auto" {
+		if batchWeeks, err = strconv.Atoi(opts.BatchWeeks); err != nil || batchWeeks < 1 {
+			return usagef("--batch-weeks: want auto or a number from 1, not %q", opts.BatchWeeks)
+		}
 	}
 	if err := setMemoryLimit(opts.MemoryLimit, os.Getenv("GOMEMLIMIT") != ""); err != nil {
 		return err
@@ -141,15 +146,16 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 	}
 	total := &analysis.Result{Excluded: map[string]int{}}
 	bands := bandCounts{}
-	for lo := 0; lo < len(weeks); lo += opts.BatchWeeks {
-		batch := weeks[lo:min(lo+opts.BatchWeeks, len(weeks))]
+	sizes, err := newWeekRows(opts.Data)
+	if err != nil {
+		return err
+	}
+	for _, batch := range sizes.batches(weeks, batchWeeks) {
 		shards := []dataset.Shard{shard}
 		if shard.All() {
 			n := inProcess
 			if n == 0 {
-				if n, err = autoShards(opts.Data, batch); err != nil {
-					return err
-				}
+				n = int(min(max(1, (sizes.estimate(batch)+rowsPerShard-1)/rowsPerShard), dataset.MaxShards))
 			}
 			shards = shards[:0]
 			for i := range n {
@@ -190,13 +196,14 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 	return nil
 }
 
-// rowsPerShard is the input rows (events + attendance + messages) --shards
-// auto aims to hold in memory at once. Measured: 100,000 generated people ×
-// 1 week (9.4 M rows, 10.9 M recipient entries) in one shard peak at
-// 1.3–1.4 GB RSS (heap and mapped arrays) and run no slower under a 768 MiB
-// heap limit than under 1536 MiB; every further shard costs a rescan of the
-// Parquet files.
-const rowsPerShard = 10_000_000
+// rowsPerShard is the input rows (events + attendance + messages, with the
+// kept share of neighbouring partitions) --batch-weeks auto and --shards
+// auto aim to hold in memory at once. Measured on 100,000 generated people:
+// a week with its previous week as a full neighbour (9.4 M + 3/7 × 9.5 M
+// rows) in one shard peaked at 1.41 GB RSS in 11.5 s; split in two shards
+// it took 18.5 s and 1.74 GB (messages to people of both shards are kept
+// by both, and each shard decodes the files again).
+const rowsPerShard = 16_000_000
 
 // defaultMemoryLimit is --memory-limit's default: twice the heap limit
 // under which a shard of rowsPerShard rows still ran at full speed.
@@ -237,27 +244,66 @@ func parseSize(s string) (int64, error) {
 	return int64(f * mult), nil
 }
 
-// autoShards picks the number of shards for analysing weeks from the row
-// counts in the footers of the partitions that will be read.
-func autoShards(root string, weeks []dataset.Week) (int, error) {
-	var rows int64
+// weekRows holds the input rows (events + attendance + messages) of each
+// week partition, from the Parquet footers.
+type weekRows map[dataset.Week]int64
+
+func newWeekRows(root string) (weekRows, error) {
+	rows := weekRows{}
 	for _, table := range []string{dataset.TableEvents, dataset.TableAttendance, dataset.TableMessages} {
-		ws, err := dataset.ScanWeeks(root, table, weeks)
+		ws, err := dataset.ListWeeks(root, table)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		for _, w := range ws {
 			n, err := dataset.ScanRows(root, table, []dataset.Week{w})
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
-			if !slices.Contains(weeks, w) {
-				n = n * 3 / 7 // a neighbour: only the days next to the batch are kept
-			}
-			rows += n
+			rows[w] += n
 		}
 	}
-	return int(min(max(1, (rows+rowsPerShard-1)/rowsPerShard), dataset.MaxShards)), nil
+	return rows, nil
+}
+
+// estimate is the rows a run of batch holds: its weeks' rows and, of each
+// neighbouring partition, the 3 days in 7 next to the batch that are kept.
+func (r weekRows) estimate(batch []dataset.Week) int64 {
+	var n int64
+	neighbours := map[dataset.Week]bool{}
+	for _, w := range batch {
+		n += r[w]
+		neighbours[w.Add(-1)], neighbours[w.Add(1)] = true, true
+	}
+	for w := range neighbours {
+		if !slices.Contains(batch, w) {
+			n += r[w] * 3 / 7
+		}
+	}
+	return n
+}
+
+// batches splits weeks (sorted here) into batches of fixed weeks, or with
+// fixed 0 into runs of consecutive weeks that fit in rowsPerShard (at least
+// one week each).
+func (r weekRows) batches(weeks []dataset.Week, fixed int) [][]dataset.Week {
+	weeks = slices.Clone(weeks)
+	slices.SortFunc(weeks, func(a, b dataset.Week) int { return strings.Compare(a.String(), b.String()) })
+	weeks = slices.Compact(weeks)
+	var out [][]dataset.Week
+	for lo := 0; lo < len(weeks); {
+		hi := lo + 1
+		if fixed > 0 {
+			hi = min(lo+fixed, len(weeks))
+		} else {
+			for hi < len(weeks) && r.estimate(weeks[lo:hi+1]) <= rowsPerShard {
+				hi++
+			}
+		}
+		out = append(out, weeks[lo:hi])
+		lo = hi
+	}
+	return out
 }
 
 // addResult adds r's counters to total (not its rows: a year of a large

@@ -100,6 +100,7 @@ func TestErrors(t *testing.T) {
 		{"missing flags", []string{"analyze"}, true, "--data and --out are required"},
 		{"bad week", []string{"analyze", "--data", empty, "--out", empty, "--weeks", "2026-W60"}, true, "2026-W60"},
 		{"bad preset", []string{"analyze", "--data", empty, "--out", empty, "--preset", "fancy"}, true, "fancy"},
+		{"bad batch weeks", []string{"analyze", "--data", empty, "--out", empty, "--batch-weeks", "0"}, true, `--batch-weeks: want auto or a number from 1, not "0"`},
 		{"bad memory limit", []string{"analyze", "--data", empty, "--out", empty, "--memory-limit", "lots"}, true, `--memory-limit: want a size such as 1536MiB or 4GiB, or off, not "lots"`},
 		{"not a dataset", []string{"analyze", "--data", empty, "--out", t.TempDir()}, false, empty},
 		{"unknown flag", []string{"demo", "--peple", "3"}, true, "--peple"},
@@ -154,5 +155,23 @@ func TestExitCode(t *testing.T) {
 		if got := exitCode(tt.ctx, tt.err); got != tt.want {
 			t.Errorf("%s: exitCode = %d, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestBatches(t *testing.T) {
+	w := func(n int) dataset.Week { return dataset.Week{Year: 2026, Num: n} }
+	const big = rowsPerShard / 2 // two such weeks and their neighbours' edges do not fit
+	rows := weekRows{w(10): big, w(11): big, w(12): 1000, w(13): 1000, w(14): 1000, w(20): 1000}
+	if got, want := rows.estimate([]dataset.Week{w(11)}), int64(big+big*3/7+1000*3/7); got != want {
+		t.Errorf("estimate(W11) = %d, want %d", got, want)
+	}
+	got := rows.batches([]dataset.Week{w(20), w(12), w(10), w(11), w(13), w(14), w(12)}, 0)
+	want := [][]dataset.Week{{w(10)}, {w(11), w(12), w(13), w(14), w(20)}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("auto batches (-want +got):\n%s", d)
+	}
+	got = rows.batches([]dataset.Week{w(10), w(11), w(12)}, 2)
+	if d := cmp.Diff([][]dataset.Week{{w(10), w(11)}, {w(12)}}, got); d != "" {
+		t.Errorf("batches of 2 (-want +got):\n%s", d)
 	}
 }
