@@ -1,6 +1,9 @@
 package analysis
 
-import "unsafe"
+import (
+	"sync"
+	"unsafe"
+)
 
 // A bigMem hands out the large pointer-free arrays of one streaming run
 // (messages, per-person lists, attendance) from memory mapped outside the
@@ -13,6 +16,7 @@ import "unsafe"
 // allocates on the Go heap.
 type bigMem struct {
 	on   bool
+	mu   sync.Mutex         // the calendar and the mail are read at the same time
 	maps map[uintptr][]byte // by first byte of the array: the whole mapping
 }
 
@@ -31,6 +35,8 @@ func bigSlice[T any](m *bigMem, n int) []T {
 	if b == nil {
 		return make([]T, 0, n)
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.maps == nil {
 		m.maps = map[uintptr][]byte{}
 	}
@@ -44,6 +50,8 @@ func bigFree[T any](m *bigMem, s []T) {
 		return
 	}
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(s[:1])))
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if mapping, ok := m.maps[p]; ok {
 		unmap(mapping)
 		delete(m.maps, p)
@@ -55,6 +63,8 @@ func (m *bigMem) release() {
 	if m == nil {
 		return
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	for p, mapping := range m.maps {
 		unmap(mapping)
 		delete(m.maps, p)
