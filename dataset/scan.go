@@ -115,7 +115,12 @@ func scanFile(ctx context.Context, path, table string, w Week, columns, dict []s
 		return err
 	}
 	defer pr.Close()
-	props := pqarrow.ArrowReadProperties{BatchSize: int64(readBatchRows), Parallel: true}
+	// Columns are decoded one after the other: the batch after this one is
+	// decoded while the caller works (below), and the analysis scans the
+	// calendar and the mail at the same time, which keeps two cores busy
+	// without a goroutine per column (measured on 100k people × 1 week:
+	// 7.15 s against 7.43 s in six alternating runs each).
+	props := pqarrow.ArrowReadProperties{BatchSize: int64(readBatchRows)}
 	fr, err := pqarrow.NewFileReader(pr, props, mem)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)

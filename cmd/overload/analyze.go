@@ -59,8 +59,8 @@ batch's files again); give numbers to override either.
 $GOMEMLIMIT when set): the garbage collector works harder near it instead
 of letting the heap double. The large per-shard arrays (messages, the
 per-person lists) live outside it, in huge pages where Linux allows, and
-are given back after each shard. Raise it with --shards for fewer, larger
-shards.
+are given back after each shard. Raise it when --batch-weeks or --shards
+make batches or shards larger than auto would.
 
 Scale-out: --shard i/N computes only shard i of N (i counts from 0), so N
 machines, or a Kubernetes Indexed Job with --shard $JOB_COMPLETION_INDEX/N,
