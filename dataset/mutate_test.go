@@ -3,6 +3,7 @@ package dataset_test
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -40,6 +41,22 @@ func TestReadMutatedFiles(t *testing.T) {
 			defer close(done)
 			if _, err := dataset.ReadTables(context.Background(), root, nil); err != nil && !strings.Contains(err.Error(), path) {
 				t.Errorf("mutation %d: error does not name the file: %v", i, err)
+			}
+			// The streaming reader too (dictionaries, decoding ahead).
+			w10 := dataset.Week{Year: 2026, Num: 10}
+			cols := []string{"event_id", "start", "organizer_id", "kind", "invitees"}
+			err := dataset.Scan(context.Background(), root, dataset.TableEvents, []dataset.Week{w10}, cols, []string{"organizer_id", "kind"},
+				func(b *dataset.Batch) error {
+					n := b.Len()
+					codes, start, inv := make([]int32, n), make([]int64, n), make([]int32, n)
+					return errors.Join(
+						b.Codes("organizer_id", func(s string) int32 { return int32(len(s)) }, -1, codes),
+						b.Codes("kind", func(s string) int32 { return int32(len(s)) }, -1, codes),
+						b.Views("event_id", func(int, string) {}),
+						b.Micros("start", start), b.Int32s("invitees", inv))
+				})
+			if err != nil && !strings.Contains(err.Error(), path) {
+				t.Errorf("mutation %d: Scan error does not name the file: %v", i, err)
 			}
 		}()
 		select {
