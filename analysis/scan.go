@@ -3,7 +3,6 @@ package analysis
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -13,10 +12,12 @@ import (
 // RunDataset is RunShard reading the dataset at root directly: it reads the
 // people snapshot and only the columns and partitions (weeks and their
 // neighbours) that the metrics need, keeps only the rows that concern the
-// shard's people, and holds them in a compact form (people numbered
-// densely, ids decoded once per Parquet dictionary) instead of Go structs.
-// Memory is therefore about proportional to the shard's share of those
-// weeks, not to the dataset. Rows equal those of Run on the same data.
+// shard's people and, of the neighbours, the days that can reach the weeks,
+// and holds them in a compact form (people numbered densely, ids decoded
+// once per Parquet dictionary, large arrays outside the Go heap until it
+// returns) instead of Go structs. Memory is therefore about proportional to
+// the shard's share of those weeks, not to the dataset. Rows equal those of
+// Run on the same data.
 func RunDataset(ctx context.Context, root string, weeks []dataset.Week, cfg Config, shard dataset.Shard) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -54,19 +55,6 @@ func RunDataset(ctx context.Context, root string, weeks []dataset.Week, cfg Conf
 		return nil, err
 	}
 	return runIndex(ctx, b.index, normWeeks(weeks), cfg)
-}
-
-// An interner hands out one copy of each distinct string (kinds,
-// responses, channels: a handful of values).
-type interner map[string]string
-
-func (in interner) get(s string) string {
-	if v, ok := in[s]; ok {
-		return v
-	}
-	v := strings.Clone(s)
-	in[v] = v
-	return v
 }
 
 // scanWeeks returns the partitions of table to read for weeks and how many
