@@ -223,17 +223,17 @@ type builder struct {
 type idArena struct {
 	chunks [][]byte
 	refs   []idRef
-	mem    *bigMem
 }
 
 type idRef struct{ chunk, off, n uint32 }
 
 const idChunk = 4 << 20
 
-func (a *idArena) add(s string) {
+// add appends s, taking new chunks from m.
+func (a *idArena) add(m *bigMem, s string) {
 	last := len(a.chunks) - 1
 	if last < 0 || len(a.chunks[last])+len(s) > cap(a.chunks[last]) {
-		a.chunks = append(a.chunks, bigSlice[byte](a.mem, max(idChunk, len(s))))
+		a.chunks = append(a.chunks, bigSlice[byte](m, max(idChunk, len(s))))
 		last++
 	}
 	c := a.chunks[last]
@@ -407,7 +407,7 @@ func (b *builder) addMessage(id string, channel uint8, auto bool, at int64, send
 	lo := int32(len(b.rec))
 	b.rec = append(b.rec, rec...)
 	b.msgs = append(b.msgs, bmsg{at: at, sender: sender, rlo: lo, channel: channel, flags: flags})
-	b.ids.add(id)
+	b.ids.add(b.mem, id)
 	b.hashes = append(b.hashes, b.hash(id))
 }
 
@@ -628,7 +628,7 @@ func (b *builder) finishMessages() {
 	bigFree(b.mem, b.hashes)
 	bigFree(b.mem, b.ids.refs)
 	bigFree(b.mem, b.rec)
-	b.msgs, b.ids, b.hashes, b.rec = nil, idArena{mem: b.mem}, nil, nil
+	b.msgs, b.ids, b.hashes, b.rec = nil, idArena{}, nil, nil
 }
 
 // groupBy is a counting sort of rows by key in [0, n), keeping their order.

@@ -27,15 +27,19 @@ type Set []Interval
 // are dropped; overlapping and touching intervals are merged.
 func NewSet(ivs []Interval) Set {
 	sortByStart(ivs)
-	out := make(Set, 0, len(ivs))
+	return appendMerged(make(Set, 0, len(ivs)), ivs)
+}
+
+// appendMerged appends to out (empty) the union of ivs, sorted by start:
+// empty intervals dropped, overlapping and touching ones merged. out may
+// be ivs[:0] (it never gets ahead of the interval being read).
+func appendMerged(out Set, ivs []Interval) Set {
 	for _, x := range ivs {
 		if x.E <= x.S {
 			continue
 		}
 		if n := len(out); n > 0 && x.S <= out[n-1].E {
-			if x.E > out[n-1].E {
-				out[n-1].E = x.E
-			}
+			out[n-1].E = max(out[n-1].E, x.E)
 			continue
 		}
 		out = append(out, x)

@@ -214,11 +214,7 @@ type meetingRow struct {
 // that overlaps the week.
 func (c *weekCalc) meetings(tot *totals) ([]meetingRow, Set) {
 	atts := c.ix.attendanceOf(c.pi)
-	var ms []meetingRow
-	if c.ar != nil {
-		ms = c.ar.ms[:0]
-		defer func() { c.ar.ms = ms[:0] }()
-	}
+	ms := c.ar.meetingRows(len(atts))
 	ivs := c.ar.ivs(len(atts))
 	maxLen := int64(c.cfg.MaxMeetingHours * float64(usPerHour))
 	for _, a := range atts {
@@ -536,7 +532,7 @@ type arena struct {
 
 func (a *arena) reset() {
 	if a != nil {
-		a.ivbuf, a.i64 = a.ivbuf[:0], a.i64[:0]
+		a.ivbuf, a.i64, a.ms = a.ivbuf[:0], a.i64[:0], a.ms[:0]
 	}
 }
 
@@ -546,24 +542,33 @@ func (a *arena) ivs(n int) []Interval {
 	if a == nil {
 		return make([]Interval, 0, n)
 	}
-	if len(a.ivbuf)+n > cap(a.ivbuf) {
-		a.ivbuf = make([]Interval, 0, max(2*cap(a.ivbuf), n, 1024))
-	}
-	l := len(a.ivbuf)
-	a.ivbuf = a.ivbuf[:l+n]
-	return a.ivbuf[l : l : l+n]
+	return take(&a.ivbuf, n)
 }
 
 func (a *arena) int64s(n int) []int64 {
 	if a == nil {
 		return make([]int64, 0, n)
 	}
-	if len(a.i64)+n > cap(a.i64) {
-		a.i64 = make([]int64, 0, max(2*cap(a.i64), n, 1024))
+	return take(&a.i64, n)
+}
+
+func (a *arena) meetingRows(n int) []meetingRow {
+	if a == nil {
+		return make([]meetingRow, 0, n)
 	}
-	l := len(a.i64)
-	a.i64 = a.i64[:l+n]
-	return a.i64[l : l : l+n]
+	return take(&a.ms, n)
+}
+
+// take returns an empty slice with room for n values from the unused end
+// of *buf, replacing *buf by a larger buffer when it has no such room (the
+// slices handed out before keep the old one).
+func take[T any](buf *[]T, n int) []T {
+	if len(*buf)+n > cap(*buf) {
+		*buf = make([]T, 0, max(2*cap(*buf), n, 1024))
+	}
+	l := len(*buf)
+	*buf = (*buf)[:l+n]
+	return (*buf)[l : l : l+n]
 }
 
 // set returns NewSet(ivs), built in place in ivs.
@@ -572,18 +577,7 @@ func (c *weekCalc) set(ivs []Interval) Set {
 		return NewSet(ivs)
 	}
 	sortByStart(ivs)
-	out := ivs[:0]
-	for _, x := range ivs {
-		if x.E <= x.S {
-			continue
-		}
-		if n := len(out); n > 0 && x.S <= out[n-1].E {
-			out[n-1].E = max(out[n-1].E, x.E)
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
+	return appendMerged(ivs[:0], ivs)
 }
 
 func (c *weekCalc) union(a, b Set) Set { return unionTo(c.ar.ivs(len(a)+len(b)), a, b) }

@@ -29,7 +29,6 @@ func RunDataset(ctx context.Context, root string, weeks []dataset.Week, cfg Conf
 	b := newBuilder(people, shard, false)
 	b.window = newWindow(weeks, cfg)
 	b.mem = &bigMem{on: true}
-	b.ids.mem = b.mem
 	defer b.mem.release() // the rows are copies: nothing points into it
 	// Calendar and mail touch separate parts of the builder: read them at
 	// the same time, then group each.
