@@ -177,7 +177,10 @@ func openParquet(path string, mem memory.Allocator) (*file.Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	pr, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(mem)))
+	props := parquet.NewReaderProperties(mem)
+	props.BufferedStreamEnabled = true
+	props.BufferSize = 1 << 20
+	pr, err := file.NewParquetReader(f, file.WithReadProps(props))
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("read %s: not a readable Parquet file: %w", path, err)

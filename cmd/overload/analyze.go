@@ -150,6 +150,22 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 	if err != nil {
 		return err
 	}
+	// Fail now, not after the first batch, if --out cannot be written.
+	if err := os.MkdirAll(filepath.Join(opts.Out, dataset.TablePersonWeek), 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	// A batch's person_week is written while the next batch is analysed
+	// (one write at a time, so files appear in batch order).
+	var writing chan error
+	waitWrite := func() error {
+		if writing == nil {
+			return nil
+		}
+		err := <-writing
+		writing = nil
+		return err
+	}
+	defer waitWrite() // an early return leaves no write behind
 	for _, batch := range sizes.batches(weeks, batchWeeks) {
 		shards := []dataset.Shard{shard}
 		if shard.All() {
@@ -163,35 +179,52 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 			}
 		}
 		var names []string
-		for _, sh := range shards {
+		for i, sh := range shards {
 			pr.begin("analysing %s, shard %s", weekRange(batch), sh)
 			res, err := analysis.RunDataset(ctx, opts.Data, batch, cfg, sh)
 			if err != nil {
 				return err
 			}
-			if err := dataset.WritePersonWeek(ctx, opts.Out, res.Rows, sh.Name()); err != nil {
-				return err
-			}
-			names = append(names, sh.Name())
 			pr.done("%d person-weeks", len(res.Rows))
 			addResult(total, res)
 			bands.add(res.Rows)
-		}
-		if shard.All() {
-			// This run wrote every person of these weeks: drop what a run
-			// with another shard layout left there.
-			for _, w := range batch {
-				if err := dataset.PrunePartition(opts.Out, dataset.TablePersonWeek, w, names); err != nil {
-					return err
-				}
+			names = append(names, sh.Name())
+			if err := waitWrite(); err != nil {
+				return err
 			}
+			prune := shard.All() && i == len(shards)-1
+			writing = make(chan error, 1)
+			go func(rows []dataset.PersonWeek, name string, names []string) {
+				writing <- writeBatch(ctx, opts.Out, batch, rows, name, prune, names)
+			}(res.Rows, sh.Name(), slices.Clone(names))
 		}
+	}
+	if err := waitWrite(); err != nil {
+		return err
 	}
 	total.Weeks = weeks
 	writeSummaryCounts(env, total, bands, cfg)
 	fmt.Fprintf(env.Stdout, "\nperson_week written to %s\n", filepath.Join(opts.Out, dataset.TablePersonWeek))
 	if !shard.All() {
 		fmt.Fprintf(env.Stdout, "This was shard %s: run 'overload merge --out %s --shards %d' once every shard is done.\n", shard, opts.Out, shard.Count)
+	}
+	return nil
+}
+
+// writeBatch writes one shard's person_week rows of a batch of weeks and,
+// after the batch's last shard when the run wrote every person of those
+// weeks (prune), drops what a run with another shard layout left there.
+func writeBatch(ctx context.Context, out string, batch []dataset.Week, rows []dataset.PersonWeek, name string, prune bool, names []string) error {
+	if err := dataset.WritePersonWeek(ctx, out, rows, name); err != nil {
+		return err
+	}
+	if !prune {
+		return nil
+	}
+	for _, w := range batch {
+		if err := dataset.PrunePartition(out, dataset.TablePersonWeek, w, names); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -68,6 +68,29 @@ func TestDemoAnalyzeExplain(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("analyze differs from demo (-demo +analyze):\n%s", d)
 	}
+	// One week per batch and two shards each: every shard's person_week is
+	// written while the next one is analysed, and all of them land.
+	out3 := t.TempDir()
+	if _, _, err := runCLI(t, "analyze", "--data", filepath.Join(dir, "dataset"), "--out", out3, "--weeks", "2026-W46..2026-W47",
+		"--batch-weeks", "1", "--shards", "2"); err != nil {
+		t.Fatalf("analyze in batches: %v", err)
+	}
+	got3, err := dataset.ReadPersonWeek(ctx, out3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got3); d != "" {
+		t.Errorf("analyze in batches differs from demo (-demo +analyze):\n%s", d)
+	}
+	// An --out that cannot be written fails before any analysis.
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := runCLI(t, "analyze", "--data", filepath.Join(dir, "dataset"), "--out", filepath.Join(file, "pw"))
+	if err == nil || !strings.Contains(err.Error(), "--out") || strings.Contains(stderr, "analysing") {
+		t.Errorf("analyze --out under a file: err = %v, stderr:\n%s\nwant an --out error before any analysis", err, stderr)
+	}
 
 	// explain by person_id and by email.
 	id := want[0].PersonID
