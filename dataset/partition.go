@@ -178,34 +178,53 @@ func readPartitionsFill[T any](ctx context.Context, root string, t *table[T], we
 // atomically, removes the shard's other part files there, syncs the
 // directory and then writes the _SUCCESS marker.
 func writePartition[T any](ctx context.Context, root string, t *table[T], w Week, shard string, rows []T, mem memory.Allocator) error {
+	names, err := writeParts(ctx, root, t, w, shard, 0, rows, mem)
+	if err != nil {
+		return err
+	}
+	return finishPartition(root, t.name, w, shard, names)
+}
+
+// writeParts writes rows (already sorted) into the partition of t for week
+// w as files part-<shard>-<first>.parquet, part-<shard>-<first+1>… of at
+// most fileRows rows, each atomically, and returns their names.
+func writeParts[T any](ctx context.Context, root string, t *table[T], w Week, shard string, first int, rows []T, mem memory.Allocator) ([]string, error) {
 	dir := partitionDir(root, t.name, w)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", t.name, err)
+		return nil, fmt.Errorf("write %s: %w", t.name, err)
 	}
-	keep := map[string]bool{}
-	for n, lo := 0, 0; lo < len(rows); n, lo = n+1, lo+fileRows {
+	var names []string
+	for n, lo := first, 0; lo < len(rows); n, lo = n+1, lo+fileRows {
 		name := partName(shard, n)
 		if err := writeFile(ctx, filepath.Join(dir, name), t, rows[lo:min(lo+fileRows, len(rows))], mem); err != nil {
-			return err
+			return nil, err
 		}
-		keep[name] = true
+		names = append(names, name)
 	}
+	return names, nil
+}
+
+// finishPartition removes shard's part files other than keep from the
+// partition of table for week w, syncs the directory and then writes the
+// _SUCCESS marker.
+func finishPartition(root, table string, w Week, shard string, keep []string) error {
+	dir := partitionDir(root, table, w)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", t.name, err)
+		return fmt.Errorf("write %s: %w", table, err)
 	}
 	for _, e := range entries {
-		if isShardPart(e.Name(), shard) && !keep[e.Name()] {
+		if isShardPart(e.Name(), shard) && !slices.Contains(keep, e.Name()) {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
-				return fmt.Errorf("write %s: remove stale part: %w", t.name, err)
+				return fmt.Errorf("write %s: remove stale part: %w", table, err)
 			}
 		}
 	}
 	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("write %s: %w", t.name, err)
+		return fmt.Errorf("write %s: %w", table, err)
 	}
 	if err := writeMarker(dir); err != nil {
-		return fmt.Errorf("write %s: %w", t.name, err)
+		return fmt.Errorf("write %s: %w", table, err)
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -49,74 +48,36 @@ func WriteTables(ctx context.Context, root string, t *Tables, opts WriteOptions)
 }
 
 func writeTables(ctx context.Context, root string, t *Tables, opts WriteOptions, mem memory.Allocator) error {
-	shard, err := checkShard(opts.Shard)
-	if err != nil {
-		return fmt.Errorf("write tables: %w", err)
-	}
 	if len(t.People) > 0 && opts.SnapshotWeek == (Week{}) {
 		return errors.New("write tables: SnapshotWeek is required to write people")
 	}
-	if len(t.People) > 0 {
-		if _, err := ParseWeek(opts.SnapshotWeek.String()); err != nil {
-			return fmt.Errorf("write tables: SnapshotWeek: %w", err)
-		}
-	}
-	starts := make(map[string]time.Time, len(t.Events))
-	for _, e := range t.Events {
-		starts[e.EventID] = e.Start
-	}
-	attStart := make([]time.Time, len(t.Attendance)) // the start of each row's event
-	for i, a := range t.Attendance {
-		start, ok := starts[a.EventID]
-		if !ok {
-			return fmt.Errorf("write tables: attendance of %s: event %q is not in the events written", a.PersonID, a.EventID)
-		}
-		attStart[i] = start
-	}
-	for _, name := range inputTables {
-		if err := os.MkdirAll(filepath.Join(root, name), 0o755); err != nil {
-			return fmt.Errorf("write tables: %w", err)
-		}
-	}
-
-	if len(t.People) > 0 {
-		rows := slices.Clone(t.People)
-		slices.SortFunc(rows, comparePeople)
-		if err := writePartition(ctx, root, peopleTable, opts.SnapshotWeek, shard, rows, mem); err != nil {
-			return err
-		}
-	}
-	ev, att, msg := t.Events, t.Attendance, t.Messages
-	err = writeByWeek(ctx, root, eventsTable, shard, ev,
-		func(i int) Week { return WeekOf(ev[i].Start) },
-		func(i, j int) int { return compareEvents(&ev[i], &ev[j]) }, mem)
+	w, err := newWriter(root, opts, mem)
 	if err != nil {
 		return err
 	}
-	err = writeByWeek(ctx, root, attendanceTable, shard, att,
-		func(i int) Week { return WeekOf(attStart[i]) },
-		func(i, j int) int {
-			if c := strings.Compare(att[i].PersonID, att[j].PersonID); c != 0 {
-				return c
-			}
-			if c := attStart[i].Compare(attStart[j]); c != 0 {
-				return c
-			}
-			return strings.Compare(att[i].EventID, att[j].EventID)
-		}, mem)
-	if err != nil {
+	piece := *t
+	piece.People = nil
+	if err := w.Write(ctx, &piece, nil); err != nil {
 		return err
 	}
-	return writeByWeek(ctx, root, messagesTable, shard, msg,
-		func(i int) Week { return WeekOf(msg[i].SentAt) },
-		func(i, j int) int { return compareMessages(&msg[i], &msg[j]) }, mem)
+	return w.Close(ctx, t.People)
 }
 
 // writeByWeek writes rows into one partition per week (week(i) is the
 // week of rows[i]), each sorted by compare(i, j), which compares rows[i]
-// and rows[j]. Only one week's copy of the rows is held at a time.
+// and rows[j], replacing the shard's files there.
 func writeByWeek[T any](ctx context.Context, root string, t *table[T], shard string, rows []T,
 	week func(i int) Week, compare func(i, j int) int, mem memory.Allocator) error {
+	return eachWeek(rows, week, compare, func(w Week, part []T) error {
+		return writePartition(ctx, root, t, w, shard, part, mem)
+	})
+}
+
+// eachWeek calls write with the rows of each week (week(i) is the week of
+// rows[i]), in week order, each week's rows sorted by compare(i, j), which
+// compares rows[i] and rows[j]. Only one week's copy of the rows is held
+// at a time.
+func eachWeek[T any](rows []T, week func(i int) Week, compare func(i, j int) int, write func(Week, []T) error) error {
 	byWeek := map[Week][]int{}
 	for i := range rows {
 		w := week(i)
@@ -134,7 +95,7 @@ func writeByWeek[T any](ctx context.Context, root string, t *table[T], shard str
 		for j, i := range idx {
 			part[j] = rows[i]
 		}
-		if err := writePartition(ctx, root, t, w, shard, part, mem); err != nil {
+		if err := write(w, part); err != nil {
 			return err
 		}
 		delete(byWeek, w)

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"encoding/json"
+	"hash/maphash"
 
 	"fmt"
 	"log/slog"
@@ -47,7 +48,11 @@ const (
 // order; one messages row per message, from the sender's copy when there is
 // one, else the first copy), writes the tables as dataset shard ShardName
 // (replacing what an earlier run of the same ShardName wrote in those
-// partitions) and removes the checkpoints.
+// partitions) and removes the checkpoints. It reads the checkpoints back
+// twice for that (first to choose the copies, then to write them), so it
+// holds one small record per event and message id, the directory users and
+// at most about 256k rows at a time (a partition of a large organisation
+// gets a file per 256k rows of the run), not the whole run.
 //
 // A user whose data cannot be read (after the Source's own retries) is
 // skipped: listed in the Summary, left out of the people table, and read
@@ -255,11 +260,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	sum.Resumed = prog.Resumed
 	slices.SortFunc(sum.Skipped, func(a, b SkippedUser) int { return strings.Compare(a.PersonID, b.PersonID) })
 
-	t, err := assemble(state, users, skipped, others, weeks, sum)
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", name, err)
-	}
-	if err := dataset.WriteTables(ctx, r.Root, t, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1]}); err != nil {
+	if err := write(ctx, r.Root, state, name, users, skipped, others, weeks, sum); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	if len(sum.Skipped) == 0 {
@@ -307,70 +308,150 @@ func (r *Runner) readUser(ctx context.Context, state string, u User, pending []d
 	return nil
 }
 
-// assemble reads every checkpoint of the run and builds the deduplicated
-// tables. Received copies of messages whose sender is in others (directory
-// users of other shards) are left out: the sender's shard writes the
-// message.
-func assemble(state string, users []User, skipped []bool, others map[string]bool, weeks []dataset.Week, sum *Summary) (*dataset.Tables, error) {
-	t := &dataset.Tables{}
-	evIdx := map[string]int{}    // event id → index in t.Events
-	evOrg := map[string]bool{}   // event id → row is the organizer's copy
-	msgIdx := map[string]int{}   // message id → index in t.Messages
-	msgSent := map[string]bool{} // message id → row is the sender's copy
-	leftOut := map[string]bool{} // message ids left to the sender's shard
-	for i, u := range users {
-		if skipped[i] {
-			continue
+// flushRows is how many rows write holds before it writes them as new
+// files of their partitions.
+var flushRows = 1 << 18
+
+// A copyKey identifies an event or message id by two seeded 64-bit hashes
+// (a collision among a run's ids has odds of about n²/2¹²⁹).
+type copyKey [2]uint64
+
+// A winner is the copy of an event or message that is written: its
+// position in the run's order of copies (users in directory order, their
+// weeks in order, copies in checkpoint order) and, for events, its start.
+type winner struct {
+	copy  int64
+	start int64 // UnixNano of the event's start
+	owner bool  // the organizer's or the sender's copy
+}
+
+// write reads every checkpoint of the run twice and writes the
+// deduplicated tables as dataset shard name, holding at most about
+// flushRows rows and one small record per event and message id at a time:
+// the first pass chooses each id's copy (one events row per event, from
+// the organizer's copy when there is one, else from the first copy in
+// directory order; one messages row per message, from the sender's copy
+// when there is one, else the first), the second writes those copies and
+// every attendance row, flushRows at a time. Received copies of messages
+// whose sender is in others (directory users of other shards) are left
+// out: the sender's shard writes the message.
+func write(ctx context.Context, root, state, name string, users []User, skipped []bool, others map[string]bool, weeks []dataset.Week, sum *Summary) error {
+	seeds := [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+	key := func(id string) copyKey {
+		return copyKey{maphash.String(seeds[0], id), maphash.String(seeds[1], id)}
+	}
+	events, messages := map[copyKey]winner{}, map[copyKey]winner{}
+	leftOut := map[copyKey]bool{} // message ids left to the sender's shard
+	choose := func(m map[copyKey]winner, id string, copy int64, start time.Time, owner bool) (dup bool) {
+		k := key(id)
+		w, ok := m[k]
+		if !ok || owner && !w.owner {
+			m[k] = winner{copy, start.UnixNano(), owner}
 		}
-		p := u.Person
-		for _, w := range weeks {
-			cp, err := readCheckpoint(checkpointPath(state, w, p.PersonID))
-			if err != nil {
-				return nil, err
+		return ok
+	}
+	var evCopy, msgCopy int64
+	err := eachUser(ctx, state, users, skipped, weeks, func(_ int, cps []*checkpoint) error {
+		for _, cp := range cps {
+			for _, c := range cp.Events {
+				if choose(events, c.Event.EventID, evCopy, c.Event.Start, c.Attendance.Response == dataset.ResponseOrganizer) {
+					sum.DuplicateEventCopies++
+				}
+				evCopy++
+				sum.Attendance++
 			}
+			for _, c := range cp.Messages {
+				if !c.Sent && others[c.Message.SenderID] {
+					leftOut[key(c.Message.MessageID)] = true
+				} else if choose(messages, c.Message.MessageID, msgCopy, time.Time{}, c.Sent) {
+					sum.DuplicateMessageCopies++
+				}
+				msgCopy++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sum.Events, sum.Messages, sum.OtherShardMessages = len(events), len(messages), len(leftOut)
+	leftOut = nil
+
+	w, err := dataset.NewWriter(root, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1]})
+	if err != nil {
+		return err
+	}
+	eventStart := func(id string) (time.Time, bool) {
+		w, ok := events[key(id)]
+		return time.Unix(0, w.start).UTC(), ok
+	}
+	var piece dataset.Tables
+	var people []dataset.Person
+	flush := func() error {
+		err := w.Write(ctx, &piece, eventStart)
+		piece = dataset.Tables{}
+		return err
+	}
+	evCopy, msgCopy = 0, 0
+	err = eachUser(ctx, state, users, skipped, weeks, func(i int, cps []*checkpoint) error {
+		p := users[i].Person
+		for _, cp := range cps {
 			if cp.TimeZone != "" {
 				p.TimeZone = cp.TimeZone
 			}
 			for _, c := range cp.Events {
-				id := c.Event.EventID
-				isOrg := c.Attendance.Response == dataset.ResponseOrganizer
-				if j, ok := evIdx[id]; !ok {
-					evIdx[id] = len(t.Events)
-					evOrg[id] = isOrg
-					t.Events = append(t.Events, c.Event)
-				} else {
-					sum.DuplicateEventCopies++
-					if isOrg && !evOrg[id] {
-						t.Events[j] = c.Event
-						evOrg[id] = true
-					}
+				if events[key(c.Event.EventID)].copy == evCopy {
+					piece.Events = append(piece.Events, c.Event)
 				}
-				t.Attendance = append(t.Attendance, c.Attendance)
+				evCopy++
+				piece.Attendance = append(piece.Attendance, c.Attendance)
 			}
 			for _, c := range cp.Messages {
-				id := c.Message.MessageID
-				if !c.Sent && others[c.Message.SenderID] {
-					leftOut[id] = true
-					continue
+				if m, ok := messages[key(c.Message.MessageID)]; ok && m.copy == msgCopy {
+					piece.Messages = append(piece.Messages, c.Message)
 				}
-				if j, ok := msgIdx[id]; !ok {
-					msgIdx[id] = len(t.Messages)
-					msgSent[id] = c.Sent
-					t.Messages = append(t.Messages, c.Message)
-				} else {
-					sum.DuplicateMessageCopies++
-					if c.Sent && !msgSent[id] {
-						t.Messages[j] = c.Message
-						msgSent[id] = true
-					}
-				}
+				msgCopy++
 			}
 		}
-		t.People = append(t.People, p)
+		people = append(people, p)
+		if len(piece.Events)+len(piece.Attendance)+len(piece.Messages) >= flushRows {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	sum.People, sum.Events, sum.Attendance, sum.Messages = len(t.People), len(t.Events), len(t.Attendance), len(t.Messages)
-	sum.OtherShardMessages = len(leftOut)
-	return t, nil
+	if err := flush(); err != nil {
+		return err
+	}
+	sum.People = len(people)
+	return w.Close(ctx, people)
+}
+
+// eachUser calls fn with the checkpoints of every user that was not
+// skipped, in directory order (each user's weeks in order).
+func eachUser(ctx context.Context, state string, users []User, skipped []bool, weeks []dataset.Week, fn func(i int, cps []*checkpoint) error) error {
+	cps := make([]*checkpoint, len(weeks))
+	for i, u := range users {
+		if skipped[i] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for j, w := range weeks {
+			cp, err := readCheckpoint(checkpointPath(state, w, u.Person.PersonID))
+			if err != nil {
+				return err
+			}
+			cps[j] = cp
+		}
+		if err := fn(i, cps); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func checkpointPath(state string, w dataset.Week, personID string) string {

@@ -142,6 +142,42 @@ func TestRunner_writesOrgTables(t *testing.T) {
 		t.Errorf("checkpoints left after a complete run: %v", err)
 	}
 
+	// Written in pieces of 50 rows, the dataset is the same; run again in
+	// one piece, the pieces' files are replaced, not added to.
+	pieces := t.TempDir()
+	restore := ingest.SetFlushRows(50)
+	r2 := &ingest.Runner{Source: src, Name: "org", Root: pieces, Weeks: weeks, Concurrency: 3}
+	if _, err := r2.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restore()
+	files, _ := filepath.Glob(filepath.Join(pieces, dataset.TableMessages, "week=*", "part-org-*.parquet"))
+	n := len(files)
+	for i := range 2 {
+		got, err := dataset.ReadTables(ctx, pieces, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sortTables(got)
+		for i := range got.Messages {
+			if len(got.Messages[i].RecipientIDs) == 0 {
+				got.Messages[i].RecipientIDs = nil
+			}
+		}
+		if d := gocmp.Diff(want, got); d != "" {
+			t.Errorf("run %d: dataset written in pieces differs from org.Tables (-want +got):\n%s", i+1, d)
+		}
+		if i == 0 {
+			if _, err := r2.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	files, _ = filepath.Glob(filepath.Join(pieces, dataset.TableMessages, "week=*", "part-org-*.parquet"))
+	if weekDirs, _ := filepath.Glob(filepath.Join(pieces, dataset.TableMessages, "week=*")); n <= 2*len(weekDirs) || len(files) != len(weekDirs) {
+		t.Errorf("messages files: %d in pieces, then %d in one piece, over %d weeks: want several a week, then one", n, len(files), len(weekDirs))
+	}
+
 	// Restart ignores an interrupted run's checkpoints.
 	src.fail[org.People()[2].Email] = true
 	if _, err := r.Run(ctx); err != nil {
