@@ -22,11 +22,37 @@ func RunDataset(ctx context.Context, root string, weeks []dataset.Week, cfg Conf
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	d, err := OpenDataset(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	return d.Run(ctx, weeks, cfg, shard)
+}
+
+// A Dataset is a dataset directory with its people snapshot read once, for
+// runs of several batches of weeks or shards (each RunDataset call reads
+// the snapshot again).
+type Dataset struct {
+	root   string
+	people []dataset.Person
+}
+
+// OpenDataset reads the people snapshot of the dataset at root.
+func OpenDataset(ctx context.Context, root string) (*Dataset, error) {
 	people, err := dataset.ReadPeople(ctx, root)
 	if err != nil {
 		return nil, err
 	}
-	b := newBuilder(people, shard, false)
+	return &Dataset{root: root, people: people}, nil
+}
+
+// Run is RunDataset on d's directory with d's people snapshot.
+func (d *Dataset) Run(ctx context.Context, weeks []dataset.Week, cfg Config, shard dataset.Shard) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	root := d.root
+	b := newBuilder(d.people, shard, false)
 	b.window = newWindow(weeks, cfg)
 	b.mem = &bigMem{on: true}
 	defer b.mem.release() // the rows are copies: nothing points into it

@@ -150,6 +150,10 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 	if err != nil {
 		return err
 	}
+	ds, err := analysis.OpenDataset(ctx, opts.Data) // the people snapshot, read once
+	if err != nil {
+		return err
+	}
 	// Fail now, not after the first batch, if --out cannot be written.
 	if err := os.MkdirAll(filepath.Join(opts.Out, dataset.TablePersonWeek), 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
@@ -181,7 +185,7 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 		var names []string
 		for i, sh := range shards {
 			pr.begin("analysing %s, shard %s", weekRange(batch), sh)
-			res, err := analysis.RunDataset(ctx, opts.Data, batch, cfg, sh)
+			res, err := ds.Run(ctx, batch, cfg, sh)
 			if err != nil {
 				return err
 			}
