@@ -205,6 +205,7 @@ type builder struct {
 	mem               *bigMem // nil: everything on the Go heap
 	window            window  // nil: keep rows of any time
 	explain           bool    // keep what explain shows of messages
+	in, out           *carry  // rows carried from the previous batch, and for the next
 
 	// Messages as read, without pointers (the garbage collector does not
 	// look into them), repeats included until finishMessages.
@@ -327,6 +328,16 @@ func (b *builder) code(id string) int32 {
 		return p
 	}
 	return -1
+}
+
+// keepEvent adds ev under id unless an event with that id was added
+// before (the first read wins).
+func (b *builder) keepEvent(id string, ev event) {
+	if _, dup := b.eventOf[id]; dup {
+		return
+	}
+	b.eventOf[id] = int32(len(b.events))
+	b.events = append(b.events, ev)
 }
 
 // addEvent adds e unless an event with its id was added before.

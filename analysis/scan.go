@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -35,6 +36,7 @@ func RunDataset(ctx context.Context, root string, weeks []dataset.Week, cfg Conf
 type Dataset struct {
 	root   string
 	people []dataset.Person
+	carry  *carry // from the last RunBatch, for the batch it named as next
 }
 
 // OpenDataset reads the people snapshot of the dataset at root.
@@ -48,12 +50,33 @@ func OpenDataset(ctx context.Context, root string) (*Dataset, error) {
 
 // Run is RunDataset on d's directory with d's people snapshot.
 func (d *Dataset) Run(ctx context.Context, weeks []dataset.Week, cfg Config, shard dataset.Shard) (*Result, error) {
+	return d.RunBatch(ctx, weeks, nil, cfg, shard)
+}
+
+// RunBatch is Run for one batch of a run that goes through consecutive
+// batches of weeks: next is the batch the caller runs next, with the same
+// shard and config. If next starts right after weeks, RunBatch keeps the
+// rows of weeks' last partition that next can reach, and the next
+// RunBatch takes them instead of decoding that partition again as its
+// neighbour (each week is then decoded twice, not three times). The rows
+// are the same either way. A Dataset runs one batch at a time.
+func (d *Dataset) RunBatch(ctx context.Context, weeks, next []dataset.Week, cfg Config, shard dataset.Shard) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	weeks = normWeeks(weeks)
 	root := d.root
 	b := newBuilder(d.people, shard, false)
 	b.window = newWindow(weeks, cfg)
+	in := d.carry
+	d.carry = nil
+	defer in.release() // whatever was not fed
+	if len(weeks) > 0 && in.usable(b, weeks[0].Add(-1)) {
+		b.in = in
+	}
+	if next = normWeeks(next); len(weeks) > 0 && len(next) > 0 && next[0] == weeks[len(weeks)-1].Add(1) {
+		b.out = newCarry(weeks[len(weeks)-1], shard, newWindow(next, cfg))
+	}
 	b.mem = &bigMem{on: true}
 	defer b.mem.release() // the rows are copies: nothing points into it
 	// Calendar and mail touch separate parts of the builder: read them at
@@ -66,6 +89,9 @@ func (d *Dataset) Run(ctx context.Context, weeks []dataset.Week, cfg Config, sha
 		if err := b.scanAttendance(gctx, root, weeks); err != nil {
 			return err
 		}
+		if b.out != nil {
+			b.out.fixAttendance(b)
+		}
 		b.finishAttendance()
 		return nil
 	})
@@ -77,9 +103,34 @@ func (d *Dataset) Run(ctx context.Context, weeks []dataset.Week, cfg Config, sha
 		return nil
 	})
 	if err := g.Wait(); err != nil {
+		b.out.release()
 		return nil, err
 	}
-	return runIndex(ctx, b.index, normWeeks(weeks), cfg)
+	b.in = nil
+	res, err := runIndex(ctx, b.index, weeks, cfg)
+	if err != nil {
+		b.out.release()
+		return nil, err
+	}
+	d.carry = b.out
+	return res, nil
+}
+
+// Close gives back the rows d keeps for a next batch that will not run.
+func (d *Dataset) Close() {
+	d.carry.release()
+	d.carry = nil
+}
+
+// unread returns ws without the partition b takes from the previous batch,
+// and the rows of table in what remains.
+func (b *builder) unread(root, table string, ws []dataset.Week, rows int) ([]dataset.Week, int, error) {
+	if b.in == nil || !slices.Contains(ws, b.in.week) {
+		return ws, rows, nil
+	}
+	ws = slices.DeleteFunc(slices.Clone(ws), func(w dataset.Week) bool { return w == b.in.week })
+	n, err := dataset.ScanRows(root, table, ws)
+	return ws, int(n), err
 }
 
 // scanWeeks returns the partitions of table to read for weeks and how many
@@ -95,10 +146,20 @@ func scanWeeks(root, table string, weeks []dataset.Week) ([]dataset.Week, int, e
 
 func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.Week) error {
 	ws, rows, err := scanWeeks(root, dataset.TableEvents, weeks)
+	if err == nil {
+		ws, rows, err = b.unread(root, dataset.TableEvents, ws, rows)
+	}
 	if err != nil {
 		return err
 	}
+	if b.in != nil {
+		rows += len(b.in.events)
+	}
 	b.events = growBig(b.mem, b.events, rows)
+	if b.in != nil {
+		b.in.feedEvents(b)
+	}
+	out := b.out
 	cols := []string{"event_id", "start", "end", "is_all_day", "is_cancelled", "is_recurring",
 		"organizer_id", "invitees", "attendees_not_declined", "kind"}
 	kindCode := func(s string) int32 { return int32(eventFlags(s, false, false, false)) }
@@ -123,17 +184,18 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 				return err
 			}
 		}
+		carried := out != nil && bt.Week == out.week
 		for i := range n {
-			if !b.window.overlaps(start[i], end[i]) {
-				continue // in a neighbouring week, too far from the weeks analysed
-			}
-			if _, dup := b.eventOf[ids[i]]; dup {
-				continue
-			}
-			b.eventOf[ids[i]] = int32(len(b.events))
-			b.events = append(b.events, event{s: start[i], e: end[i], organizer: org[i],
+			ev := event{s: start[i], e: end[i], organizer: org[i],
 				invitees: invitees[i], notDeclined: notDeclined[i], src: -1,
-				flags: uint8(kind[i]) | eventFlags("", allDay[i], cancelled[i], recurring[i])})
+				flags: uint8(kind[i]) | eventFlags("", allDay[i], cancelled[i], recurring[i])}
+			if carried && out.window.overlaps(ev.s, ev.e) {
+				out.eventIDs.add(nil, ids[i])
+				out.events = append(out.events, ev)
+			}
+			if b.window.overlaps(ev.s, ev.e) { // else in a neighbouring week, too far from the weeks analysed
+				b.keepEvent(ids[i], ev)
+			}
 		}
 		return nil
 	})
@@ -141,10 +203,23 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 
 func (b *builder) scanAttendance(ctx context.Context, root string, weeks []dataset.Week) error {
 	ws, rows, err := scanWeeks(root, dataset.TableAttendance, weeks)
+	if err == nil {
+		ws, rows, err = b.unread(root, dataset.TableAttendance, ws, rows)
+	}
 	if err != nil {
 		return err
 	}
+	if b.in != nil {
+		rows += len(b.in.att)
+	}
 	b.att = growBig(b.mem, b.att, rows)
+	if b.in != nil {
+		b.in.feedAttendance(b)
+	}
+	out := b.out
+	if out != nil {
+		defer func() { out.values = slices.Clone(b.values) }()
+	}
 	cols := []string{"person_id", "event_id", "response", "show_as"}
 	valueCode := func(s string) int32 { return int32(b.valueCode(s)) }
 	eventCode := func(s string) int32 {
@@ -153,10 +228,12 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 		}
 		return -1
 	}
+	unknown := map[string]int32{} // event ids of carried rows that no events row has here
 	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		person, ev := make([]int32, n), make([]int32, n)
 		rc, sc := make([]int32, n), make([]int32, n)
+		carried := out != nil && bt.Week == out.week
 		errs := []error{
 			bt.Codes("person_id", b.code, -1, person),
 			bt.Codes("event_id", eventCode, -1, ev),
@@ -173,16 +250,46 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 			if p < 0 || !b.tracked[p] || ev[i] < 0 {
 				continue
 			}
-			b.att = append(b.att, attendance{person: p, ev: ev[i], response: uint8(rc[i]), showAs: uint8(sc[i])})
+			a := attendance{person: p, ev: ev[i], response: uint8(rc[i]), showAs: uint8(sc[i])}
+			b.att = append(b.att, a)
+			if carried {
+				out.addAttendance(a)
+			}
 		}
-		return nil
+		if !carried || !slices.Contains(ev, -1) {
+			return nil
+		}
+		// Every row of the partition goes to the next batch, whose events
+		// differ: rows whose event id no events row here has keep the id.
+		return bt.Views("event_id", func(i int, id string) {
+			if p := person[i]; p < 0 || !b.tracked[p] || ev[i] >= 0 || id == "" {
+				return // (a row without an event id is dropped there too)
+			}
+			u, ok := unknown[id]
+			if !ok {
+				u = int32(len(out.unknown))
+				out.unknown = append(out.unknown, strings.Clone(id))
+				unknown[out.unknown[u]] = u
+			}
+			out.addAttendance(attendance{person: person[i], ev: -2 - u, response: uint8(rc[i]), showAs: uint8(sc[i])})
+		})
 	})
 }
 
 func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset.Week) error {
 	ws, rows, err := scanWeeks(root, dataset.TableMessages, weeks)
+	if err == nil {
+		ws, rows, err = b.unread(root, dataset.TableMessages, ws, rows)
+	}
 	if err != nil {
 		return err
+	}
+	if b.in != nil {
+		rows += len(b.in.msgs)
+	}
+	out := b.out
+	if out != nil {
+		defer func() { out.channel = slices.Clone(b.channels) }()
 	}
 	if b.shard.All() {
 		b.msgs = growBig(b.mem, b.msgs, rows)
@@ -199,6 +306,9 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 			return p
 		}
 		return codeUnknown
+	}
+	if b.in != nil {
+		b.in.feedMessages(b)
 	}
 	grown := false
 	return dataset.Scan(ctx, root, dataset.TableMessages, ws, cols, dict, func(bt *dataset.Batch) error {
@@ -230,9 +340,12 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 		if slices.Contains(channel, -1) {
 			noChannel = b.channelCode("")
 		}
+		carried := out != nil && bt.Week == out.week
 		return bt.Views("message_id", func(i int, id string) {
-			if !b.window.contains(at[i]) {
-				return // in a neighbouring week, too far from the weeks analysed
+			here := b.window.contains(at[i]) // else in a neighbouring week, too far from the weeks analysed
+			next := carried && out.window.contains(at[i])
+			if !here && !next {
+				return
 			}
 			s := sender[i]
 			keep := s >= 0 && b.computed[s]
@@ -252,7 +365,12 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 			if channel[i] >= 0 {
 				ch = uint8(channel[i])
 			}
-			b.addMessage(id, ch, auto[i], at[i], s, r)
+			if next {
+				out.addMessage(id, ch, auto[i], at[i], s, r)
+			}
+			if here {
+				b.addMessage(id, ch, auto[i], at[i], s, r)
+			}
 		})
 	})
 }

@@ -90,6 +90,43 @@ func TestRunDatasetMatchesRun(t *testing.T) {
 					t.Fatalf("only %d people over 3 shards", len(seen))
 				}
 				compareRows(t, "union of 3 shards", want, union)
+
+				// Week by week, each batch taking the previous batch's
+				// week from memory when it is the one before (RunBatch):
+				// the same rows.
+				ws := slices.Clone(c.weeks)
+				slices.SortFunc(ws, func(a, b dataset.Week) int { return a.Monday().Compare(b.Monday()) })
+				d2, err := analysis.OpenDataset(ctx, root)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var byWeek []dataset.PersonWeek
+				carried := 0
+				for i, w := range ws {
+					var next []dataset.Week
+					if i+1 < len(ws) {
+						next = ws[i+1 : i+2]
+					}
+					res, err := d2.RunBatch(ctx, []dataset.Week{w}, next, cfg, dataset.Shard{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					byWeek = append(byWeek, res.Rows...)
+					cw, msgs, events, att, ok := analysis.Carried(d2)
+					if want := next != nil && next[0] == w.Add(1); ok != want || ok && cw != w {
+						t.Fatalf("after %s (next %v): carried %v %v, want %v", w, next, cw, ok, want)
+					}
+					if ok {
+						carried++
+						if msgs == 0 || events == 0 || att == 0 {
+							t.Errorf("carried %s: %d messages, %d events, %d attendance rows: want some of each", w, msgs, events, att)
+						}
+					}
+				}
+				if carried == 0 {
+					t.Fatalf("weeks %v: no batch carried rows to the next", ws)
+				}
+				compareRows(t, "week by week with carried rows", want, byWeek)
 			})
 		}
 	}

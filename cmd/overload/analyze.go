@@ -154,6 +154,7 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 	if err != nil {
 		return err
 	}
+	defer ds.Close()
 	// Fail now, not after the first batch, if --out cannot be written.
 	if err := os.MkdirAll(filepath.Join(opts.Out, dataset.TablePersonWeek), 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
@@ -170,22 +171,33 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 		return err
 	}
 	defer waitWrite() // an early return leaves no write behind
-	for _, batch := range sizes.batches(weeks, batchWeeks) {
-		shards := []dataset.Shard{shard}
-		if shard.All() {
-			n := inProcess
-			if n == 0 {
-				n = int(min(max(1, (sizes.estimate(batch)+rowsPerShard-1)/rowsPerShard), dataset.MaxShards))
-			}
-			shards = shards[:0]
-			for i := range n {
-				shards = append(shards, dataset.Shard{Index: i, Count: n})
-			}
+	batches := sizes.batches(weeks, batchWeeks)
+	shardsOf := func(batch []dataset.Week) []dataset.Shard {
+		if !shard.All() {
+			return []dataset.Shard{shard}
+		}
+		n := inProcess
+		if n == 0 {
+			n = int(min(max(1, (sizes.estimate(batch)+rowsPerShard-1)/rowsPerShard), dataset.MaxShards))
+		}
+		shards := make([]dataset.Shard, n)
+		for i := range n {
+			shards[i] = dataset.Shard{Index: i, Count: n}
+		}
+		return shards
+	}
+	for b, batch := range batches {
+		shards := shardsOf(batch)
+		// One shard here and in the next batch: the next batch takes this
+		// one's last week from memory instead of decoding it again.
+		var next []dataset.Week
+		if b+1 < len(batches) && len(shards) == 1 && len(shardsOf(batches[b+1])) == 1 {
+			next = batches[b+1]
 		}
 		var names []string
 		for i, sh := range shards {
 			pr.begin("analysing %s, shard %s", weekRange(batch), sh)
-			res, err := ds.Run(ctx, batch, cfg, sh)
+			res, err := ds.RunBatch(ctx, batch, next, cfg, sh)
 			if err != nil {
 				return err
 			}
