@@ -32,8 +32,8 @@ type carry struct {
 	attIDs  idArena
 	att     []attendance
 	unknown []string
-	values  []string         // the reading batch's value vocabulary
-	channel []string         // the reading batch's channel vocabulary
+	values  []string // the reading batch's value vocabulary
+	channel []string // the reading batch's channel vocabulary
 
 	// Messages kept by the shard's people, in read order, as addMessage
 	// takes them.
@@ -185,4 +185,3 @@ func (c *carry) addMessage(id string, channel uint8, auto bool, at int64, sender
 func (c *carry) addAttendance(a attendance) {
 	c.att = append(grow(c, c.att, 1), a)
 }
-
