@@ -48,11 +48,13 @@ const (
 // order; one messages row per message, from the sender's copy when there is
 // one, else the first copy), writes the tables as dataset shard ShardName
 // (replacing what an earlier run of the same ShardName wrote in those
-// partitions) and removes the checkpoints. It reads the checkpoints back
-// twice for that (first to choose the copies, then to write them), so it
-// holds one small record per event and message id, the directory users and
-// about 1M rows at a time (flushRows; a partition of a large organisation
-// gets a file per piece of 1M rows of the run), not the whole run.
+// partitions) and removes the checkpoints. It does that a week at a time,
+// reading the week's checkpoints back twice (first to choose the copies,
+// then to write them), so it holds the directory users, one small record
+// per event and message id of the week and about 1M rows at a time
+// (flushRows; a partition of a large organisation gets a file per 1M rows),
+// not the whole run. (Copies are therefore compared within a week: see
+// write.)
 //
 // A user whose data cannot be read (after the Source's own retries) is
 // skipped: listed in the Summary, left out of the people table, and read
@@ -348,16 +350,52 @@ type eventWinner struct {
 }
 
 // write reads every checkpoint of the run twice and writes the
-// deduplicated tables as dataset shard name, holding at most about
-// flushRows rows and one small record per event and message id at a time:
-// the first pass chooses each id's copy (one events row per event, from
-// the organizer's copy when there is one, else from the first copy in
-// directory order; one messages row per message, from the sender's copy
-// when there is one, else the first), the second writes those copies and
-// every attendance row, flushRows at a time. Received copies of messages
-// whose sender is in others (directory users of other shards) are left
-// out: the sender's shard writes the message.
+// deduplicated tables as dataset shard name, a week at a time, holding at
+// most about flushRows rows and one small record per event and message id
+// of the week: the first pass chooses each id's copy (one events row per
+// event, from the organizer's copy when there is one, else from the first
+// copy in directory order; one messages row per message, from the
+// sender's copy when there is one, else the first), the second writes
+// those copies and every attendance row, flushRows at a time. Received
+// copies of messages whose sender is in others (directory users of other
+// shards) are left out: the sender's shard writes the message.
+//
+// Copies are compared within their week (the week of the event's start or
+// the message's sent_at in each calendar or mailbox). A message's copies
+// share sent_at; an event's copies can start in different weeks only when
+// calendars disagree on its start (an all-day event seen from time zones
+// on either side of midnight at a week's edge), and such an event is
+// written once in each week, which analysis counts once (it keeps one
+// events row per event_id and one attendance row per person and event).
 func write(ctx context.Context, root, state, name string, users []User, skipped []bool, others map[string]bool, weeks []dataset.Week, sum *Summary) error {
+	w, err := dataset.NewWriter(root, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1]})
+	if err != nil {
+		return err
+	}
+	tz := make([]string, len(users)) // each user's time zone from the latest week that has one
+	for _, week := range weeks {
+		if err := writeWeek(ctx, w, state, users, skipped, others, week, tz, sum); err != nil {
+			return err
+		}
+	}
+	var people []dataset.Person
+	for i, u := range users {
+		if skipped[i] {
+			continue
+		}
+		p := u.Person
+		if tz[i] != "" {
+			p.TimeZone = tz[i]
+		}
+		people = append(people, p)
+	}
+	sum.People = len(people)
+	return w.Close(ctx, people)
+}
+
+// writeWeek is write for one week's checkpoints.
+func writeWeek(ctx context.Context, w *dataset.Writer, state string, users []User, skipped []bool, others map[string]bool, week dataset.Week, tz []string, sum *Summary) error {
+	weeks := []dataset.Week{week}
 	seeds := [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	key := func(id string) copyKey {
 		return copyKey{maphash.String(seeds[0], id), maphash.String(seeds[1], id)}
@@ -365,34 +403,36 @@ func write(ctx context.Context, root, state, name string, users []User, skipped 
 	events, messages := map[copyKey]eventWinner{}, map[copyKey]winner{}
 	leftOut := map[copyKey]bool{} // message ids left to the sender's shard
 	var evCopy, msgCopy int64
-	err := eachUser(ctx, state, users, skipped, weeks, func(_ int, cps []*checkpoint) error {
-		for _, cp := range cps {
-			for _, c := range cp.Events {
-				k, w := key(c.Event.EventID), newWinner(evCopy, c.Attendance.Response == dataset.ResponseOrganizer)
-				old, seen := events[k]
-				if w.beats(old.winner, seen) {
-					events[k] = eventWinner{w, c.Event.Start.UnixNano()}
-				}
-				if seen {
-					sum.DuplicateEventCopies++
-				}
-				evCopy++
-				sum.Attendance++
+	err := eachUser(ctx, state, users, skipped, weeks, func(i int, cps []*checkpoint) error {
+		cp := cps[0]
+		if cp.TimeZone != "" {
+			tz[i] = cp.TimeZone
+		}
+		for _, c := range cp.Events {
+			k, w := key(c.Event.EventID), newWinner(evCopy, c.Attendance.Response == dataset.ResponseOrganizer)
+			old, seen := events[k]
+			if w.beats(old.winner, seen) {
+				events[k] = eventWinner{w, c.Event.Start.UnixNano()}
 			}
-			for _, c := range cp.Messages {
-				k, w := key(c.Message.MessageID), newWinner(msgCopy, c.Sent)
-				msgCopy++
-				if !c.Sent && others[c.Message.SenderID] {
-					leftOut[k] = true
-					continue
-				}
-				old, seen := messages[k]
-				if w.beats(old, seen) {
-					messages[k] = w
-				}
-				if seen {
-					sum.DuplicateMessageCopies++
-				}
+			if seen {
+				sum.DuplicateEventCopies++
+			}
+			evCopy++
+			sum.Attendance++
+		}
+		for _, c := range cp.Messages {
+			k, w := key(c.Message.MessageID), newWinner(msgCopy, c.Sent)
+			msgCopy++
+			if !c.Sent && others[c.Message.SenderID] {
+				leftOut[k] = true
+				continue
+			}
+			old, seen := messages[k]
+			if w.beats(old, seen) {
+				messages[k] = w
+			}
+			if seen {
+				sum.DuplicateMessageCopies++
 			}
 		}
 		return nil
@@ -400,19 +440,16 @@ func write(ctx context.Context, root, state, name string, users []User, skipped 
 	if err != nil {
 		return err
 	}
-	sum.Events, sum.Messages, sum.OtherShardMessages = len(events), len(messages), len(leftOut)
+	sum.Events += len(events)
+	sum.Messages += len(messages)
+	sum.OtherShardMessages += len(leftOut)
 	leftOut = nil
 
-	w, err := dataset.NewWriter(root, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1]})
-	if err != nil {
-		return err
-	}
 	eventStart := func(id string) (time.Time, bool) {
 		w, ok := events[key(id)]
 		return time.Unix(0, w.start).UTC(), ok
 	}
 	var piece dataset.Tables
-	var people []dataset.Person
 	flush := func() error {
 		err := w.Write(ctx, &piece, eventStart)
 		piece = dataset.Tables{}
@@ -420,26 +457,19 @@ func write(ctx context.Context, root, state, name string, users []User, skipped 
 	}
 	evCopy, msgCopy = 0, 0
 	err = eachUser(ctx, state, users, skipped, weeks, func(i int, cps []*checkpoint) error {
-		p := users[i].Person
-		for _, cp := range cps {
-			if cp.TimeZone != "" {
-				p.TimeZone = cp.TimeZone
+		for _, c := range cps[0].Events {
+			if events[key(c.Event.EventID)].copy() == evCopy {
+				piece.Events = append(piece.Events, c.Event)
 			}
-			for _, c := range cp.Events {
-				if events[key(c.Event.EventID)].copy() == evCopy {
-					piece.Events = append(piece.Events, c.Event)
-				}
-				evCopy++
-				piece.Attendance = append(piece.Attendance, c.Attendance)
-			}
-			for _, c := range cp.Messages {
-				if m, ok := messages[key(c.Message.MessageID)]; ok && m.copy() == msgCopy {
-					piece.Messages = append(piece.Messages, c.Message)
-				}
-				msgCopy++
-			}
+			evCopy++
+			piece.Attendance = append(piece.Attendance, c.Attendance)
 		}
-		people = append(people, p)
+		for _, c := range cps[0].Messages {
+			if m, ok := messages[key(c.Message.MessageID)]; ok && m.copy() == msgCopy {
+				piece.Messages = append(piece.Messages, c.Message)
+			}
+			msgCopy++
+		}
 		if len(piece.Events)+len(piece.Attendance)+len(piece.Messages) >= flushRows {
 			return flush()
 		}
@@ -448,11 +478,7 @@ func write(ctx context.Context, root, state, name string, users []User, skipped 
 	if err != nil {
 		return err
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	sum.People = len(people)
-	return w.Close(ctx, people)
+	return flush()
 }
 
 // eachUser calls fn with the checkpoints of every user that was not

@@ -207,3 +207,69 @@ func TestRunner_cancelled(t *testing.T) {
 		}
 	}
 }
+
+// weekEdgeSource has two users whose calendars disagree on an all-day
+// event's start across a week's edge, and a message both mailboxes hold.
+type weekEdgeSource struct{ a, b ingest.User }
+
+func (s *weekEdgeSource) Users(ctx context.Context, fn func(ingest.User) error) error {
+	if err := fn(s.a); err != nil {
+		return err
+	}
+	return fn(s.b)
+}
+
+func (s *weekEdgeSource) Calendar(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.EventCopy) error) (string, error) {
+	at := time.Date(2026, 3, 8, 23, 0, 0, 0, time.UTC) // Sunday of 2026-W10
+	if u.Email == s.b.Email {
+		at = time.Date(2026, 3, 9, 1, 0, 0, 0, time.UTC) // Monday of 2026-W11
+	}
+	if at.Before(start) || !at.Before(end) {
+		return "UTC", nil
+	}
+	ev := dataset.Event{EventID: "edge", Start: at, End: at.Add(24 * time.Hour), IsAllDay: true, OrganizerID: "ext",
+		Invitees: 3, AttendeesNotDeclined: 3, Kind: dataset.KindMeeting, Source: "test"}
+	return "UTC", fn(ingest.EventCopy{Event: ev, Attendance: dataset.Attendance{PersonID: u.Person.PersonID, EventID: "edge",
+		Response: dataset.ResponseAccepted, ShowAs: dataset.ShowAsBusy}})
+}
+
+func (s *weekEdgeSource) Mail(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.MessageCopy) error) error {
+	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	if at.Before(start) || !at.Before(end) {
+		return nil
+	}
+	m := dataset.Message{MessageID: "m1", Channel: dataset.ChannelEmail, SenderID: "ext", SentAt: at,
+		RecipientIDs: []string{s.a.Person.PersonID, s.b.Person.PersonID}, NTo: 2, Source: "test"}
+	return fn(ingest.MessageCopy{Message: m})
+}
+
+// The runner compares copies within a week: an event whose calendars put
+// it in two weeks is written in each (analysis keeps one row per
+// event_id), while copies in one week are written once.
+func TestRunner_eventAcrossWeeks(t *testing.T) {
+	ctx := context.Background()
+	person := func(id string) dataset.Person {
+		return dataset.Person{PersonID: id, Domain: "example.com", IsInternal: true, TimeZone: "UTC", Source: "test"}
+	}
+	src := &weekEdgeSource{a: ingest.User{Email: "a@example.com", Person: person("pa")}, b: ingest.User{Email: "b@example.com", Person: person("pb")}}
+	root := t.TempDir()
+	weeks := []dataset.Week{{Year: 2026, Num: 10}, {Year: 2026, Num: 11}}
+	sum, err := (&ingest.Runner{Source: src, Name: "edge", Root: root, Weeks: weeks}).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := dataset.ReadTables(ctx, root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var starts []string
+	for _, e := range got.Events {
+		starts = append(starts, dataset.WeekOf(e.Start).String())
+	}
+	if len(got.Events) != 2 || starts[0] == starts[1] || len(got.Attendance) != 2 || len(got.Messages) != 1 {
+		t.Errorf("events in weeks %v, %d attendance rows, %d messages: want the event once in each week, 2 rows, 1 message", starts, len(got.Attendance), len(got.Messages))
+	}
+	if sum.Events != 2 || sum.DuplicateEventCopies != 0 || sum.Messages != 1 || sum.DuplicateMessageCopies != 1 {
+		t.Errorf("summary %+v: want 2 events without duplicates, 1 message with 1 duplicate copy", sum)
+	}
+}
