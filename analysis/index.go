@@ -259,15 +259,28 @@ type bmsg struct {
 
 func newBuilder(people []dataset.Person, shard dataset.Shard, anyone bool) *builder {
 	ix := &index{personOf: make(map[string]int32, len(people)), eventOf: map[string]int32{}}
-	// People: the last row for an id wins (the latest snapshot is read last).
+	// People: the last row for an id wins (the latest snapshot is read
+	// last). Without repeated ids (a snapshot's rows) the index uses people
+	// as they are, read-only, instead of a copy the collector would scan too.
 	for i := range people {
-		p := &people[i]
-		if j, ok := ix.personOf[p.PersonID]; ok {
-			ix.all[j] = *p
-			continue
+		if _, ok := ix.personOf[people[i].PersonID]; ok {
+			clear(ix.personOf)
+			break
 		}
-		ix.personOf[p.PersonID] = int32(len(ix.all))
-		ix.all = append(ix.all, *p)
+		ix.personOf[people[i].PersonID] = int32(i)
+	}
+	if len(ix.personOf) == len(people) {
+		ix.all = people[:len(people):len(people)]
+	} else {
+		for i := range people {
+			p := &people[i]
+			if j, ok := ix.personOf[p.PersonID]; ok {
+				ix.all[j] = *p
+				continue
+			}
+			ix.personOf[p.PersonID] = int32(len(ix.all))
+			ix.all = append(ix.all, *p)
+		}
 	}
 	n := len(ix.all)
 	ix.manager = make([]int32, n)
