@@ -16,22 +16,22 @@ import (
 // from the files, in the same order (the carried partition is the first it
 // reads).
 type carry struct {
-	mem    *bigMem       // the arrays below but eventIDs, until fed
+	mem    *bigMem       // the large arrays below, until fed
 	week   dataset.Week  // the partition carried
 	shard  dataset.Shard // the shard whose people filtered the rows
 	window window        // the next batch's window that filtered the rows
 
 	// Events, by id, in read order.
-	eventIDs idArena
-	events   []event
+	eventKeys []eventKey
+	events    []event
 
-	// Attendance rows of tracked people: the event by its id (an index
-	// into attIDs), response and show_as as codes of values. While the
-	// partition is read, ev is the reading batch's event index, or
+	// Attendance rows of tracked people: the event by its id's key (an
+	// index into attKeys), response and show_as as codes of values. While
+	// the partition is read, ev is the reading batch's event index, or
 	// -2-i for unknown[i] (see scanAttendance and fixAttendance).
-	attIDs  idArena
+	attKeys []eventKey
 	att     []attendance
-	unknown []string
+	unknown []eventKey
 	values  []string // the reading batch's value vocabulary
 	channel []string // the reading batch's channel vocabulary
 
@@ -58,7 +58,7 @@ func newCarry(week dataset.Week, shard dataset.Shard, next window) *carry {
 func (c *carry) release() {
 	if c != nil {
 		c.mem.release()
-		c.att, c.attIDs, c.msgs, c.rec, c.msgIDs = nil, idArena{}, nil, nil, idArena{}
+		c.att, c.attKeys, c.msgs, c.rec, c.msgIDs = nil, nil, nil, nil, idArena{}
 	}
 }
 
@@ -71,12 +71,12 @@ func grow[T any](c *carry, s []T, n int) []T {
 }
 
 // fixAttendance turns the carried attendance rows' events (b's event
-// indices while b read them) into indices of their ids in c.attIDs, once
+// indices while b read them) into indices of their keys in c.attKeys, once
 // b has read every partition.
 func (c *carry) fixAttendance(b *builder) {
-	idOf := make([]string, len(b.events))
-	for id, i := range b.eventOf {
-		idOf[i] = id
+	keys := make([]eventKey, len(b.events))
+	for k, i := range b.eventOf {
+		keys[i] = k
 	}
 	pos := make([]int32, len(b.events)+len(c.unknown))
 	for i := range pos {
@@ -84,17 +84,16 @@ func (c *carry) fixAttendance(b *builder) {
 	}
 	for k := range c.att {
 		a := &c.att[k]
-		j, id := int(a.ev), ""
+		j, key := int(a.ev), eventKey{}
 		if a.ev >= 0 {
-			id = idOf[j]
+			key = keys[j]
 		} else {
 			j = len(b.events) + int(-2-a.ev)
-			id = c.unknown[-2-a.ev]
+			key = c.unknown[-2-a.ev]
 		}
 		if pos[j] < 0 {
-			pos[j] = int32(len(c.attIDs.refs))
-			c.attIDs.refs = grow(c, c.attIDs.refs, 1)
-			c.attIDs.add(c.mem, id)
+			pos[j] = int32(len(c.attKeys))
+			c.attKeys = append(grow(c, c.attKeys, 1), key)
 		}
 		a.ev = pos[j]
 	}
@@ -122,9 +121,9 @@ func slicesEqual(a, b window) bool {
 // feedEvents adds c's events to b as scanEvents would from the files.
 func (c *carry) feedEvents(b *builder) {
 	for i := range c.events {
-		b.keepEvent(c.eventIDs.get(int32(i)), c.events[i])
+		b.keepEvent(c.eventKeys[i], c.events[i])
 	}
-	c.events = nil // (the ids stay: b's event map holds them)
+	c.events, c.eventKeys = nil, nil
 }
 
 // feedAttendance adds c's attendance rows to b as scanAttendance would
@@ -135,18 +134,15 @@ func (c *carry) feedAttendance(b *builder) {
 		codes[i] = b.valueCode(v)
 	}
 	for _, a := range c.att {
-		ev, ok := b.eventOf[c.attIDs.get(a.ev)]
+		ev, ok := b.eventOf[c.attKeys[a.ev]]
 		if !ok {
 			continue
 		}
 		b.att = append(b.att, attendance{person: a.person, ev: ev, response: codes[a.response], showAs: codes[a.showAs]})
 	}
 	bigFree(c.mem, c.att)
-	for _, ch := range c.attIDs.chunks {
-		bigFree(c.mem, ch)
-	}
-	bigFree(c.mem, c.attIDs.refs)
-	c.att, c.attIDs = nil, idArena{}
+	bigFree(c.mem, c.attKeys)
+	c.att, c.attKeys = nil, nil
 }
 
 // feedMessages adds c's messages to b as scanMessages would.
@@ -180,8 +176,7 @@ func (c *carry) addMessage(id string, channel uint8, auto bool, at int64, sender
 	c.rec = append(grow(c, c.rec, len(rec)), rec...)
 }
 
-// addAttendance keeps an attendance row for the next batch (a.ev indexes
-// c.attIDs).
+// addAttendance keeps an attendance row for the next batch (see att).
 func (c *carry) addAttendance(a attendance) {
 	c.att = append(grow(c, c.att, 1), a)
 }

@@ -27,7 +27,7 @@ type index struct {
 	managerPlus []bool
 
 	events  []event
-	eventOf map[string]int32
+	eventOf eventKeys
 	src     []*dataset.Event // the events as read, when explaining
 	values  []string         // response and show_as values, by code
 
@@ -149,7 +149,7 @@ func newShardIndex(t *dataset.Tables, shard dataset.Shard, anyone bool) *index {
 		if !ok || !b.tracked[p] {
 			continue
 		}
-		if ev, ok := b.eventOf[a.EventID]; ok {
+		if ev, ok := b.eventOf.get(a.EventID); ok {
 			b.att = append(b.att, attendance{person: p, ev: ev, response: b.valueCode(a.Response), showAs: b.valueCode(a.ShowAs)})
 		}
 	}
@@ -258,7 +258,7 @@ type bmsg struct {
 }
 
 func newBuilder(people []dataset.Person, shard dataset.Shard, anyone bool) *builder {
-	ix := &index{personOf: make(map[string]int32, len(people)), eventOf: map[string]int32{}}
+	ix := &index{personOf: make(map[string]int32, len(people)), eventOf: eventKeys{}}
 	// People: the last row for an id wins (the latest snapshot is read
 	// last). Without repeated ids (a snapshot's rows) the index uses people
 	// as they are, read-only, instead of a copy the collector would scan too.
@@ -343,22 +343,44 @@ func (b *builder) code(id string) int32 {
 	return -1
 }
 
-// keepEvent adds ev under id unless an event with that id was added
+// An eventKey stands for an event id: two 64-bit hashes of it, seeded
+// once per process (so batches agree), which the collector does not need
+// to scan as it would strings. Two ids of a run share a key with odds of
+// about n²/2¹²⁹.
+type eventKey [2]uint64
+
+var eventSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func eventKeyOf(id string) eventKey {
+	return eventKey{maphash.String(eventSeeds[0], id), maphash.String(eventSeeds[1], id)}
+}
+
+// eventKeys maps event ids, by key, to positions in the index's events.
+type eventKeys map[eventKey]int32
+
+// get returns the position of event id.
+func (m eventKeys) get(id string) (int32, bool) {
+	e, ok := m[eventKeyOf(id)]
+	return e, ok
+}
+
+// keepEvent adds ev under k unless an event with that key was added
 // before (the first read wins).
-func (b *builder) keepEvent(id string, ev event) {
-	if _, dup := b.eventOf[id]; dup {
+func (b *builder) keepEvent(k eventKey, ev event) {
+	if _, dup := b.eventOf[k]; dup {
 		return
 	}
-	b.eventOf[id] = int32(len(b.events))
+	b.eventOf[k] = int32(len(b.events))
 	b.events = append(b.events, ev)
 }
 
 // addEvent adds e unless an event with its id was added before.
 func (b *builder) addEvent(e *dataset.Event) {
-	if _, dup := b.eventOf[e.EventID]; dup {
+	k := eventKeyOf(e.EventID)
+	if _, dup := b.eventOf[k]; dup {
 		return
 	}
-	b.eventOf[e.EventID] = int32(len(b.events))
+	b.eventOf[k] = int32(len(b.events))
 	src := int32(-1)
 	if b.explain {
 		src = int32(len(b.src))

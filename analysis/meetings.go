@@ -76,7 +76,8 @@ func (c *weekCalc) includedMeetings(tr *Explanation) []Meeting {
 		if em.Rule != "" {
 			continue
 		}
-		ix := c.ix.events[c.ix.eventOf[em.EventID]]
+		e, _ := c.ix.eventOf.get(em.EventID)
+		ix := c.ix.events[e]
 		ev := c.ix.src[ix.src]
 		ms = append(ms, Meeting{
 			EventID: ev.EventID, SeriesID: ev.SeriesID, Start: ev.Start, End: ev.End,

@@ -3,7 +3,6 @@ package analysis
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -165,14 +164,14 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 	kindCode := func(s string) int32 { return int32(eventFlags(s, false, false, false)) }
 	return dataset.Scan(ctx, root, dataset.TableEvents, ws, cols, []string{"organizer_id", "kind"}, func(bt *dataset.Batch) error {
 		n := bt.Len()
-		ids := make([]string, n)
+		keys := make([]eventKey, n)
 		start, end := make([]int64, n), make([]int64, n)
 		allDay, cancelled, recurring := make([]bool, n), make([]bool, n), make([]bool, n)
 		org := make([]int32, n)
 		invitees, notDeclined := make([]int32, n), make([]int32, n)
 		kind := make([]int32, n)
 		errs := []error{
-			bt.Strings("event_id", func(i int, s string) { ids[i] = s }),
+			bt.Views("event_id", func(i int, s string) { keys[i] = eventKeyOf(s) }),
 			bt.Micros("start", start), bt.Micros("end", end),
 			bt.Bools("is_all_day", allDay), bt.Bools("is_cancelled", cancelled), bt.Bools("is_recurring", recurring),
 			bt.Codes("organizer_id", b.code, -1, org),
@@ -190,11 +189,11 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 				invitees: invitees[i], notDeclined: notDeclined[i], src: -1,
 				flags: uint8(kind[i]) | eventFlags("", allDay[i], cancelled[i], recurring[i])}
 			if carried && out.window.overlaps(ev.s, ev.e) {
-				out.eventIDs.add(nil, ids[i])
+				out.eventKeys = append(out.eventKeys, keys[i])
 				out.events = append(out.events, ev)
 			}
 			if b.window.overlaps(ev.s, ev.e) { // else in a neighbouring week, too far from the weeks analysed
-				b.keepEvent(ids[i], ev)
+				b.keepEvent(keys[i], ev)
 			}
 		}
 		return nil
@@ -223,12 +222,12 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 	cols := []string{"person_id", "event_id", "response", "show_as"}
 	valueCode := func(s string) int32 { return int32(b.valueCode(s)) }
 	eventCode := func(s string) int32 {
-		if e, ok := b.eventOf[s]; ok {
+		if e, ok := b.eventOf.get(s); ok {
 			return e
 		}
 		return -1
 	}
-	unknown := map[string]int32{} // event ids of carried rows that no events row has here
+	unknown := map[eventKey]int32{} // event ids of carried rows that no events row has here
 	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		person, ev := make([]int32, n), make([]int32, n)
@@ -265,11 +264,12 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 			if p := person[i]; p < 0 || !b.tracked[p] || ev[i] >= 0 || id == "" {
 				return // (a row without an event id is dropped there too)
 			}
-			u, ok := unknown[id]
+			k := eventKeyOf(id)
+			u, ok := unknown[k]
 			if !ok {
 				u = int32(len(out.unknown))
-				out.unknown = append(out.unknown, strings.Clone(id))
-				unknown[out.unknown[u]] = u
+				out.unknown = append(out.unknown, k)
+				unknown[k] = u
 			}
 			out.addAttendance(attendance{person: person[i], ev: -2 - u, response: uint8(rc[i]), showAs: uint8(sc[i])})
 		})
