@@ -108,16 +108,16 @@ func (c *weekCalc) traceSend(m *mref, counted bool, note string) {
 	if c.tr == nil {
 		return
 	}
-	msg := c.ix.msgs[m.msg]
-	c.tr.Sends = append(c.tr.Sends, ExplainedSend{MessageID: msg.id, Channel: msg.channel, SentAt: time.UnixMicro(m.at).UTC(), Counted: counted, Note: note})
+	msg := c.ix.msgs[m.msg()]
+	c.tr.Sends = append(c.tr.Sends, ExplainedSend{MessageID: msg.id, Channel: msg.channel, SentAt: time.UnixMicro(m.time()).UTC(), Counted: counted, Note: note})
 }
 
 func (c *weekCalc) traceRead(m *mref, pieces []Interval) {
 	if c.tr == nil {
 		return
 	}
-	msg := c.ix.msgs[m.msg]
-	c.tr.Reads = append(c.tr.Reads, ExplainedRead{MessageID: msg.id, Channel: msg.channel, Arrival: time.UnixMicro(m.at).UTC(),
+	msg := c.ix.msgs[m.msg()]
+	c.tr.Reads = append(c.tr.Reads, ExplainedRead{MessageID: msg.id, Channel: msg.channel, Arrival: time.UnixMicro(m.time()).UTC(),
 		Pieces: slices.Clone(pieces), Dropped: pieces == nil}) // pieces is part of a list the caller goes on using
 }
 

@@ -108,12 +108,29 @@ var fixedValues = []string{"", dataset.ResponseOrganizer, dataset.ResponseAccept
 
 // A mref is a message in a person's list of sent or received messages,
 // with what the metrics use inline (the lists are read in order, the
-// messages themselves are not touched).
+// messages themselves are not touched). Twelve bytes: sent_at in two
+// halves (no 8-byte alignment to pad for) and the message's position with
+// its flags.
 type mref struct {
-	at    int64 // sent_at µs
-	msg   int32 // position in the index's msgs, when explaining
-	flags uint8 // mChat, mAuto, mOther
+	lo, hi uint32 // sent_at µs
+	pf     uint32 // position in the index's msgs << mrefFlagBits | mChat, mAuto, mOther
 }
+
+const mrefFlagBits = 3
+
+// maxMessages is the most messages one run can hold (the positions a mref
+// can name).
+const maxMessages = 1<<(32-mrefFlagBits) - 1
+
+func newMref(at int64, msg int32, flags uint8) mref {
+	return mref{lo: uint32(uint64(at)), hi: uint32(uint64(at) >> 32), pf: uint32(msg)<<mrefFlagBits | uint32(flags&(1<<mrefFlagBits-1))}
+}
+
+// time returns sent_at in µs.
+func (m *mref) time() int64 { return int64(uint64(m.hi)<<32 | uint64(m.lo)) }
+
+// msg returns the message's position in the index's msgs.
+func (m *mref) msg() int32 { return int32(m.pf >> mrefFlagBits) }
 
 const (
 	mChat   = 1 << iota // channel is chat
@@ -122,8 +139,9 @@ const (
 	mRepeat             // (builder only) an earlier message has the same id
 )
 
-func (m *mref) chat() bool { return m.flags&mChat != 0 }
-func (m *mref) auto() bool { return m.flags&mAuto != 0 }
+func (m *mref) chat() bool  { return m.pf&mChat != 0 }
+func (m *mref) auto() bool  { return m.pf&mAuto != 0 }
+func (m *mref) other() bool { return m.pf&mOther != 0 }
 
 // A message is what explain shows of a message.
 type message struct {
@@ -592,7 +610,7 @@ func (b *builder) finishMessages() {
 			if m.flags&mRepeat != 0 {
 				continue
 			}
-			r := mref{at: m.at, msg: int32(i), flags: m.flags}
+			r := newMref(m.at, int32(i), m.flags)
 			if s := m.sender; s >= 0 && b.computed[s] {
 				sent(s, r)
 			}
@@ -642,10 +660,10 @@ func (b *builder) finishMessages() {
 	})
 	parts = nil
 	byTime := func(x, y mref) int {
-		if x.at != y.at { // (cmp.Or would compare the ids every time)
-			return cmp.Compare(x.at, y.at)
+		if xt, yt := x.time(), y.time(); xt != yt { // (cmp.Or would compare the ids every time)
+			return cmp.Compare(xt, yt)
 		}
-		return strings.Compare(b.id(x.msg), b.id(y.msg))
+		return strings.Compare(b.id(x.msg()), b.id(y.msg()))
 	}
 	sortLists := func(off []int32, refs []mref) {
 		forEachGroup(off, func(lo, hi int32) {

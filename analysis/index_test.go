@@ -22,7 +22,7 @@ func TestMessageDedupe(t *testing.T) {
 		b.finishMessages()
 		var got []string
 		for _, m := range b.receivedBy(1) {
-			got = append(got, b.index.msgs[m.msg].id)
+			got = append(got, b.index.msgs[m.msg()].id)
 		}
 		if want := []string{"a", "b", "c", "d"}; !slices.Equal(got, want) {
 			t.Errorf("%s: bob received %q, want %q", name, got, want)

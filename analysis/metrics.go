@@ -58,22 +58,23 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 	emailSend, chatSend := minutes(c.cfg.EmailSendMinutes), minutes(c.cfg.ChatSendMinutes)
 	for k := range sent {
 		m := &sent[k]
+		at := m.time()
 		d := emailSend
 		if m.chat() {
 			d = chatSend
 		}
-		if m.at-d >= c.we {
+		if at-d >= c.we {
 			break // sorted by sent_at: nothing later touches the week
 		}
-		inWeek := m.at >= c.ws && m.at < c.we
-		if m.auto() || m.flags&mOther == 0 {
+		inWeek := at >= c.ws && at < c.we
+		if m.auto() || !m.other() {
 			if inWeek {
 				c.traceSend(m, false, sendSkipReason(m))
 			}
 			continue
 		}
-		if m.at > c.ws {
-			block := Interval{max(m.at-d, c.ws), min(m.at, c.we)}
+		if at > c.ws {
+			block := Interval{max(at-d, c.ws), min(at, c.we)}
 			if m.chat() {
 				chatSends = append(chatSends, block)
 			} else {
@@ -83,7 +84,7 @@ func (c *weekCalc) run(w dataset.Week) (dataset.PersonWeek, totals) {
 		switch {
 		case inWeek:
 			c.countSend(m, &tot, &sendInstants)
-		case m.at >= c.we:
+		case at >= c.we:
 			c.traceSend(m, true, "block only: sent_at is in the next week")
 		}
 	}
@@ -163,7 +164,7 @@ func (c *weekCalc) countSend(m *mref, tot *totals, instants *[]int64) {
 	} else {
 		tot.emailsSent++
 	}
-	*instants = append(*instants, m.at)
+	*instants = append(*instants, m.time())
 	c.traceSend(m, true, "")
 }
 
@@ -285,10 +286,11 @@ func (c *weekCalc) reads(free Set, tot *totals) (email, chat Set) {
 	emailRead, chatRead := minutes(c.cfg.EmailReadMinutes), minutes(c.cfg.ChatReadMinutes)
 	for k := range recv {
 		m := &recv[k]
-		if m.at < c.ws || m.auto() {
+		at := m.time()
+		if at < c.ws || m.auto() {
 			continue
 		}
-		if m.at >= c.we {
+		if at >= c.we {
 			break
 		}
 		d := emailRead
@@ -301,7 +303,7 @@ func (c *weekCalc) reads(free Set, tot *totals) (email, chat Set) {
 		if d <= 0 {
 			continue
 		}
-		start := max(m.at, cursor)
+		start := max(at, cursor)
 		for pos < len(free) && free[pos].E <= start {
 			pos++
 		}

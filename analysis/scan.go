@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"golang.org/x/sync/errgroup"
@@ -313,6 +314,9 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 	grown := false
 	return dataset.Scan(ctx, root, dataset.TableMessages, ws, cols, dict, func(bt *dataset.Batch) error {
 		n := bt.Len()
+		if len(b.msgs)+n > maxMessages {
+			return fmt.Errorf("%s: more than %d messages in one batch and shard: analyse fewer weeks at a time (--batch-weeks) or in more shards (--shards)", bt.Path, maxMessages)
+		}
 		sender, at := make([]int32, n), make([]int64, n)
 		channel := make([]int32, n)
 		auto := make([]bool, n)
