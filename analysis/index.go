@@ -507,19 +507,40 @@ func (b *builder) markRepeats() {
 		order[next[k]] = int32(i)
 		next[k]++
 	}
+	most := int32(0)
+	for k := range 1 << bits {
+		most = max(most, off[k+1]-off[k])
+	}
+	size := 16
+	for size < 2*int(most) {
+		size *= 2
+	}
+	// Each worker keeps the first message of each hash of a bucket in an
+	// open-addressing table (linear probing), emptied for the next bucket
+	// by a generation number rather than by clearing it.
+	type slot struct {
+		h      uint64
+		i, gen int32
+	}
 	parallelChunks(1<<bits, func(lo, hi int) {
-		first := map[uint64]int32{}
+		tab := make([]slot, size)
+		mask := uint64(size - 1)
+		gen := int32(0)
 		for k := lo; k < hi; k++ {
-			clear(first)
+			gen++
 			var collided map[string]bool
 			for _, i := range order[off[k]:off[k+1]] {
 				h := b.hashes[i]
-				f, ok := first[h]
+				j := h & mask // (the bucket is the top bits)
+				for tab[j].gen == gen && tab[j].h != h {
+					j = (j + 1) & mask
+				}
+				s := &tab[j]
 				switch {
-				case !ok:
-					first[h] = i
+				case s.gen != gen:
+					*s = slot{h: h, i: i, gen: gen}
 					continue
-				case b.id(f) == b.id(i):
+				case b.id(s.i) == b.id(i):
 					b.msgs[i].flags |= mRepeat
 					continue
 				}
