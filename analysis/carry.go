@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"slices"
+
 	"github.com/overload-engine/overload/dataset"
 )
 
@@ -21,7 +23,7 @@ type carry struct {
 	shard  dataset.Shard // the shard whose people filtered the rows
 	window window        // the next batch's window that filtered the rows
 
-	// Events, by id, in read order.
+	// Events, with their ids' keys, in read order.
 	eventKeys []eventKey
 	events    []event
 
@@ -103,19 +105,7 @@ func (c *carry) fixAttendance(b *builder) {
 // usable reports whether the builder's batch can take c: c carries the
 // first partition it reads, for the same shard and window.
 func (c *carry) usable(b *builder, first dataset.Week) bool {
-	return c != nil && c.week == first && c.shard == b.shard && slicesEqual(c.window, b.window)
-}
-
-func slicesEqual(a, b window) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return c != nil && c.week == first && c.shard == b.shard && slices.Equal(c.window, b.window)
 }
 
 // feedEvents adds c's events to b as scanEvents would from the files.
