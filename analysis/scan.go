@@ -122,33 +122,22 @@ func (d *Dataset) Close() {
 	d.carry = nil
 }
 
-// unread returns ws without the partition b takes from the previous batch,
-// and the rows of table in what remains.
-func (b *builder) unread(root, table string, ws []dataset.Week, rows int) ([]dataset.Week, int, error) {
-	if b.in == nil || !slices.Contains(ws, b.in.week) {
-		return ws, rows, nil
-	}
-	ws = slices.DeleteFunc(slices.Clone(ws), func(w dataset.Week) bool { return w == b.in.week })
-	n, err := dataset.ScanRows(root, table, ws)
-	return ws, int(n), err
-}
-
-// scanWeeks returns the partitions of table to read for weeks and how many
-// rows they hold.
-func scanWeeks(root, table string, weeks []dataset.Week) ([]dataset.Week, int, error) {
+// partitions returns the partitions of table to read for weeks (without
+// the one b takes from the previous batch) and how many rows they hold.
+func (b *builder) partitions(root, table string, weeks []dataset.Week) ([]dataset.Week, int, error) {
 	ws, err := dataset.ScanWeeks(root, table, weeks)
 	if err != nil {
 		return nil, 0, err
+	}
+	if b.in != nil {
+		ws = slices.DeleteFunc(ws, func(w dataset.Week) bool { return w == b.in.week })
 	}
 	n, err := dataset.ScanRows(root, table, ws)
 	return ws, int(n), err
 }
 
 func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.Week) error {
-	ws, rows, err := scanWeeks(root, dataset.TableEvents, weeks)
-	if err == nil {
-		ws, rows, err = b.unread(root, dataset.TableEvents, ws, rows)
-	}
+	ws, rows, err := b.partitions(root, dataset.TableEvents, weeks)
 	if err != nil {
 		return err
 	}
@@ -202,10 +191,7 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 }
 
 func (b *builder) scanAttendance(ctx context.Context, root string, weeks []dataset.Week) error {
-	ws, rows, err := scanWeeks(root, dataset.TableAttendance, weeks)
-	if err == nil {
-		ws, rows, err = b.unread(root, dataset.TableAttendance, ws, rows)
-	}
+	ws, rows, err := b.partitions(root, dataset.TableAttendance, weeks)
 	if err != nil {
 		return err
 	}
@@ -278,10 +264,7 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 }
 
 func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset.Week) error {
-	ws, rows, err := scanWeeks(root, dataset.TableMessages, weeks)
-	if err == nil {
-		ws, rows, err = b.unread(root, dataset.TableMessages, ws, rows)
-	}
+	ws, rows, err := b.partitions(root, dataset.TableMessages, weeks)
 	if err != nil {
 		return err
 	}

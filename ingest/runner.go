@@ -395,7 +395,6 @@ func write(ctx context.Context, root, state, name string, users []User, skipped 
 
 // writeWeek is write for one week's checkpoints.
 func writeWeek(ctx context.Context, w *dataset.Writer, state string, users []User, skipped []bool, others map[string]bool, week dataset.Week, tz []string, sum *Summary) error {
-	weeks := []dataset.Week{week}
 	seeds := [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	key := func(id string) copyKey {
 		return copyKey{maphash.String(seeds[0], id), maphash.String(seeds[1], id)}
@@ -403,8 +402,7 @@ func writeWeek(ctx context.Context, w *dataset.Writer, state string, users []Use
 	events, messages := map[copyKey]eventWinner{}, map[copyKey]winner{}
 	leftOut := map[copyKey]bool{} // message ids left to the sender's shard
 	var evCopy, msgCopy int64
-	err := eachUser(ctx, state, users, skipped, weeks, func(i int, cps []*checkpoint) error {
-		cp := cps[0]
+	err := eachUser(ctx, state, users, skipped, week, func(i int, cp *checkpoint) error {
 		if cp.TimeZone != "" {
 			tz[i] = cp.TimeZone
 		}
@@ -456,15 +454,15 @@ func writeWeek(ctx context.Context, w *dataset.Writer, state string, users []Use
 		return err
 	}
 	evCopy, msgCopy = 0, 0
-	err = eachUser(ctx, state, users, skipped, weeks, func(i int, cps []*checkpoint) error {
-		for _, c := range cps[0].Events {
+	err = eachUser(ctx, state, users, skipped, week, func(i int, cp *checkpoint) error {
+		for _, c := range cp.Events {
 			if events[key(c.Event.EventID)].copy() == evCopy {
 				piece.Events = append(piece.Events, c.Event)
 			}
 			evCopy++
 			piece.Attendance = append(piece.Attendance, c.Attendance)
 		}
-		for _, c := range cps[0].Messages {
+		for _, c := range cp.Messages {
 			if m, ok := messages[key(c.Message.MessageID)]; ok && m.copy() == msgCopy {
 				piece.Messages = append(piece.Messages, c.Message)
 			}
@@ -481,10 +479,9 @@ func writeWeek(ctx context.Context, w *dataset.Writer, state string, users []Use
 	return flush()
 }
 
-// eachUser calls fn with the checkpoints of every user that was not
-// skipped, in directory order (each user's weeks in order).
-func eachUser(ctx context.Context, state string, users []User, skipped []bool, weeks []dataset.Week, fn func(i int, cps []*checkpoint) error) error {
-	cps := make([]*checkpoint, len(weeks))
+// eachUser calls fn with the week's checkpoint of every user that was not
+// skipped, in directory order.
+func eachUser(ctx context.Context, state string, users []User, skipped []bool, week dataset.Week, fn func(i int, cp *checkpoint) error) error {
 	for i, u := range users {
 		if skipped[i] {
 			continue
@@ -492,14 +489,11 @@ func eachUser(ctx context.Context, state string, users []User, skipped []bool, w
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		for j, w := range weeks {
-			cp, err := readCheckpoint(checkpointPath(state, w, u.Person.PersonID))
-			if err != nil {
-				return err
-			}
-			cps[j] = cp
+		cp, err := readCheckpoint(checkpointPath(state, week, u.Person.PersonID))
+		if err != nil {
+			return err
 		}
-		if err := fn(i, cps); err != nil {
+		if err := fn(i, cp); err != nil {
 			return err
 		}
 	}
