@@ -267,20 +267,28 @@ func (t *table[T]) record(mem memory.Allocator, rows []T) arrow.RecordBatch {
 // and a missing required column is an error.
 func (t *table[T]) fromRecord(rec arrow.RecordBatch) ([]T, error) {
 	rows := make([]T, rec.NumRows())
+	if err := t.decodeRecord(rec, rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// decodeRecord is fromRecord into rows (len(rows) == rec.NumRows()).
+func (t *table[T]) decodeRecord(rec arrow.RecordBatch, rows []T) error {
 	sc := rec.Schema()
 	for _, c := range t.cols {
 		idx := sc.FieldIndices(c.field.Name)
 		if len(idx) == 0 {
 			if c.required() {
-				return nil, fmt.Errorf("%s: missing required column %q", t.name, c.field.Name)
+				return fmt.Errorf("%s: missing required column %q", t.name, c.field.Name)
 			}
 			continue
 		}
 		if err := c.decode(rec.Column(idx[0]), rows); err != nil {
-			return nil, fmt.Errorf("%s: column %q: %w", t.name, c.field.Name, err)
+			return fmt.Errorf("%s: column %q: %w", t.name, c.field.Name, err)
 		}
 	}
-	return rows, nil
+	return nil
 }
 
 // columns returns the column names, in order.

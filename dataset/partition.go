@@ -166,7 +166,11 @@ func readPartitionsFill[T any](ctx context.Context, root string, t *table[T], we
 				if fill != nil {
 					fill(rows, w)
 				}
-				out = append(out, rows...)
+				if out == nil {
+					out = rows // one file: no copy
+				} else {
+					out = append(out, rows...)
+				}
 			}
 		}
 	}

@@ -511,7 +511,9 @@ func ReadPeople(ctx context.Context, root string) ([]Person, error) {
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(people, comparePeople)
+	if !slices.IsSortedFunc(people, comparePeople) { // as written (one file)
+		slices.SortFunc(people, comparePeople)
+	}
 	return people, nil
 }
 

@@ -76,7 +76,8 @@ func writeByWeek[T any](ctx context.Context, root string, t *table[T], shard str
 // eachWeek calls write with the rows of each week (week(i) is the week of
 // rows[i]), in week order, each week's rows sorted by compare(i, j), which
 // compares rows[i] and rows[j]. Only one week's copy of the rows is held
-// at a time.
+// at a time, and none of a week whose rows are already in order in rows;
+// write must not modify them.
 func eachWeek[T any](rows []T, week func(i int) Week, compare func(i, j int) int, write func(Week, []T) error) error {
 	byWeek := map[Week][]int{}
 	for i := range rows {
@@ -91,9 +92,14 @@ func eachWeek[T any](rows []T, week func(i int) Week, compare func(i, j int) int
 	for _, w := range weeks {
 		idx := byWeek[w]
 		slices.SortFunc(idx, compare)
-		part := make([]T, len(idx))
-		for j, i := range idx {
-			part[j] = rows[i]
+		var part []T
+		if first := idx[0]; idx[len(idx)-1]-first == len(idx)-1 && isRun(idx) {
+			part = rows[first : first+len(idx)] // in order already: no copy
+		} else {
+			part = make([]T, len(idx))
+			for j, i := range idx {
+				part[j] = rows[i]
+			}
 		}
 		if err := write(w, part); err != nil {
 			return err
@@ -101,6 +107,16 @@ func eachWeek[T any](rows []T, week func(i int) Week, compare func(i, j int) int
 		delete(byWeek, w)
 	}
 	return nil
+}
+
+// isRun reports whether idx counts up by one.
+func isRun(idx []int) bool {
+	for j := 1; j < len(idx); j++ {
+		if idx[j] != idx[j-1]+1 {
+			return false
+		}
+	}
+	return true
 }
 
 func checkShard(s string) (string, error) {

@@ -418,3 +418,57 @@ func TestPersonWeekStore(t *testing.T) {
 		t.Errorf("WritePersonWeek(bad week) error = %v, want one naming the week", err)
 	}
 }
+
+func TestEachWeek(t *testing.T) {
+	type row struct {
+		week int
+		key  string
+	}
+	w := func(n int) Week { return Week{2026, n} }
+	for _, tc := range []struct {
+		name   string
+		rows   []row
+		want   [][]string // per week in week order
+		shared []bool     // whether write got rows' own memory
+	}{
+		{"in order", []row{{10, "a"}, {10, "b"}, {11, "a"}, {11, "c"}},
+			[][]string{{"a", "b"}, {"a", "c"}}, []bool{true, true}},
+		{"interleaved", []row{{11, "c"}, {10, "b"}, {11, "a"}, {10, "a"}},
+			[][]string{{"a", "b"}, {"a", "c"}}, []bool{false, false}},
+		{"one week in order, one not", []row{{10, "a"}, {10, "b"}, {11, "c"}, {11, "a"}},
+			[][]string{{"a", "b"}, {"a", "c"}}, []bool{true, false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := slices.Clone(tc.rows)
+			var got [][]string
+			var shared []bool
+			err := eachWeek(rows, func(i int) Week { return w(rows[i].week) },
+				func(i, j int) int { return strings.Compare(rows[i].key, rows[j].key) },
+				func(wk Week, part []row) error {
+					var keys []string
+					for _, r := range part {
+						if r.week != wk.Num {
+							t.Errorf("row of week %d written to %s", r.week, wk)
+						}
+						keys = append(keys, r.key)
+					}
+					got = append(got, keys)
+					inRows := false
+					for i := range rows {
+						inRows = inRows || &rows[i] == &part[0]
+					}
+					shared = append(shared, inRows)
+					return nil
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !gocmp.Equal(got, tc.want) || !slices.Equal(shared, tc.shared) {
+				t.Errorf("got %v (shared %v), want %v (shared %v)", got, shared, tc.want, tc.shared)
+			}
+			if !slices.Equal(rows, tc.rows) {
+				t.Errorf("rows changed: %v", rows)
+			}
+		})
+	}
+}
