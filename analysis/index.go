@@ -26,13 +26,13 @@ type index struct {
 	// managerPlus marks managers with a report who has reports.
 	managerPlus []bool
 
-	events  []event
+	events  []event // by start once finished (first read first among equal starts)
 	eventOf eventKeys
 	src     []*dataset.Event // the events as read, when explaining
 	values  []string         // response and show_as values, by code
 
 	attOff  []int32
-	att     []attendance // per person, by (event start, event position)
+	att     []attendance // per person, by event position (so by start)
 	sentOff []int32
 	sent    []mref // per sender, by (sent_at, message_id)
 	recvOff []int32
@@ -567,18 +567,15 @@ func (b *builder) finish() *index {
 
 // finishAttendance groups the attendance per person.
 func (b *builder) finishAttendance() {
+	b.sortEvents()
 	ix := b.index
 	read := ix.att
 	ix.attOff, ix.att = groupBy(b.mem, len(ix.all), ix.att, func(a *attendance) int32 { return a.person })
 	bigFree(b.mem, read)
 	forEachGroup(ix.attOff, func(lo, hi int32) {
-		// Stable: of two rows for the same event, the first read wins.
-		slices.SortStableFunc(ix.att[lo:hi], func(a, b attendance) int {
-			if sa, sb := ix.events[a.ev].s, ix.events[b.ev].s; sa != sb {
-				return cmp.Compare(sa, sb)
-			}
-			return cmp.Compare(a.ev, b.ev)
-		})
+		// By start, as events are. Stable: of two rows for the same event,
+		// the first read wins.
+		slices.SortStableFunc(ix.att[lo:hi], func(a, b attendance) int { return cmp.Compare(a.ev, b.ev) })
 	})
 	// Drop repeated (person, event) rows, compacting in place.
 	w := int32(0)
@@ -596,6 +593,47 @@ func (b *builder) finishAttendance() {
 	}
 	off[len(off)-1] = w
 	ix.att = ix.att[:w]
+}
+
+// sortEvents orders the events by start, keeping the read order among
+// equal starts, and renumbers the attendance rows and eventOf to match: a
+// person's rows then sort, and are searched, by event position alone,
+// without a look at each row's event (a cache miss each on a large
+// organisation).
+func (b *builder) sortEvents() {
+	ix := b.index
+	if slices.IsSortedFunc(ix.events, func(x, y event) int { return cmpInt64(x.s, y.s) }) {
+		return
+	}
+	type pos struct {
+		s int64
+		i int32
+	}
+	order := bigSlice[pos](b.mem, len(ix.events))
+	for i, e := range ix.events {
+		order = append(order, pos{e.s, int32(i)})
+	}
+	slices.SortFunc(order, func(x, y pos) int {
+		if x.s != y.s {
+			return cmpInt64(x.s, y.s)
+		}
+		return cmp.Compare(x.i, y.i)
+	})
+	events := bigSlice[event](b.mem, len(ix.events))
+	to := make([]int32, len(ix.events)) // new position of each event
+	for k, o := range order {
+		to[o.i] = int32(k)
+		events = append(events, ix.events[o.i])
+	}
+	bigFree(b.mem, order)
+	bigFree(b.mem, ix.events)
+	ix.events = events
+	for i := range ix.att {
+		ix.att[i].ev = to[ix.att[i].ev]
+	}
+	for k, e := range ix.eventOf {
+		ix.eventOf[k] = to[e]
+	}
 }
 
 // finishMessages lists the messages per sender and per recipient, each

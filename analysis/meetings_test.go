@@ -1,7 +1,9 @@
 package analysis_test
 
 import (
+	gocmp "cmp"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -48,6 +50,8 @@ func TestMeetings_FocusReturned(t *testing.T) {
 		{"midday", []int{12}, []float64{1}},
 		// 09–10, 11–12, 13–17 (focus 4 h): without 10:00, 09–12 joins (7 h); without 12:00, 11–17 (6 h).
 		{"two", []int{10, 12}, []float64{3, 2}},
+		// The same, read in another order than by start.
+		{"two, read out of order", []int{12, 10}, []float64{3, 2}},
 		// At the day's edge a meeting costs its hour.
 		{"edge", []int{9}, []float64{1}},
 	}
@@ -62,14 +66,26 @@ func TestMeetings_FocusReturned(t *testing.T) {
 				t.Fatalf("Meetings returned %d person-weeks, want 1", len(got))
 			}
 			var focus []float64
+			var ids, wantIDs []string // by start
+			for i := range tt.hours {
+				wantIDs = append(wantIDs, string(rune('p'+i)))
+			}
+			slices.SortFunc(wantIDs, func(x, y string) int { return gocmp.Compare(tt.hours[x[0]-'p'], tt.hours[y[0]-'p']) })
 			for _, m := range got[0].Meetings {
 				focus = append(focus, m.FocusReturned)
+				ids = append(ids, m.EventID)
+				if h := m.Start.Hour(); h != tt.hours[m.EventID[0]-'p'] {
+					t.Errorf("meeting %s starts at %d:00, want %d:00", m.EventID, h, tt.hours[m.EventID[0]-'p'])
+				}
 				if m.Organized || m.OrganizerID != "b" || !m.Recurring || m.Invitees != 2 || m.TitleClass != "1:1" || m.ClippedHours != 1 {
 					t.Errorf("meeting %+v: wrong fields", m)
 				}
 			}
 			if d := cmp.Diff(tt.want, focus); d != "" {
 				t.Errorf("FocusReturned (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(wantIDs, ids); d != "" {
+				t.Errorf("meetings (-want +got):\n%s", d)
 			}
 			// The rows are Run's rows.
 			res, err := analysis.Run(context.Background(), tables, []dataset.Week{w}, cfg)

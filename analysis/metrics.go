@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -441,15 +442,9 @@ func (c *weekCalc) meetingBreakdowns(ms []meetingRow, tot *totals) {
 // ix.all) on event ev (a position in ix.events) says accepted or organizer
 // (SPEC §8.11).
 func (c *weekCalc) managerAttends(ev, mgr int32) bool {
-	rows := c.ix.attendanceOf(mgr)
-	s := c.ix.events[ev].s
-	i, _ := slices.BinarySearchFunc(rows, s, func(a attendance, s int64) int { return cmpInt64(c.ix.events[a.ev].s, s) })
-	for ; i < len(rows) && c.ix.events[rows[i].ev].s == s; i++ {
-		if a := rows[i]; a.ev == ev {
-			return a.response == vAccepted || a.response == vOrganizer
-		}
-	}
-	return false
+	rows := c.ix.attendanceOf(mgr) // by ev, one row per event
+	i, ok := slices.BinarySearchFunc(rows, ev, func(a attendance, ev int32) int { return cmp.Compare(a.ev, ev) })
+	return ok && (rows[i].response == vAccepted || rows[i].response == vOrganizer)
 }
 
 // row converts the totals to a person_week row.
