@@ -718,20 +718,16 @@ func (b *builder) finishMessages() {
 		})
 	})
 	parts = nil
-	byTime := func(x, y mref) int {
-		if xt, yt := x.time(), y.time(); xt != yt { // (cmp.Or would compare the ids every time)
-			return cmp.Compare(xt, yt)
-		}
-		return strings.Compare(b.id(x.msg()), b.id(y.msg()))
-	}
 	sortLists := func(off []int32, refs []mref) {
-		forEachGroup(off, func(lo, hi int32) {
-			if l := refs[lo:hi]; !slices.IsSortedFunc(l, byTime) { // senders' lists come sorted
-				slices.SortFunc(l, byTime)
+		parallelChunks(len(off)-1, func(lo, hi int) {
+			var s refSorter
+			s.id = b.id
+			for p := lo; p < hi; p++ {
+				s.sort(refs[off[p]:off[p+1]])
 			}
 		})
 	}
-	sortLists(ix.sentOff, ix.sent)
+	sortLists(ix.sentOff, ix.sent) // (senders' lists come sorted)
 	sortLists(ix.recvOff, ix.recv)
 	if b.explain {
 		ix.msgs = make([]message, len(b.msgs))
@@ -752,6 +748,82 @@ func (b *builder) finishMessages() {
 	bigFree(b.mem, b.ids.refs)
 	bigFree(b.mem, b.rec)
 	b.msgs, b.ids, b.hashes, b.rec = nil, idArena{}, nil, nil
+}
+
+// A refSorter sorts lists of message references by (sent_at,
+// message_id). A list comes as sorted runs (a recipient's list holds each
+// sender's messages in the order of the files, which are sorted by sender
+// and sent_at), so it merges the runs, which takes fewer comparisons than
+// a general sort, each without a call through a function value (measured
+// on 100k people × 1 week: the sort of slices.SortFunc was 6% of analyze
+// CPU samples).
+type refSorter struct {
+	id     func(int32) string // message_id of a message position
+	buf    []mref
+	starts []int
+}
+
+// before reports whether x sorts before y.
+func (s *refSorter) before(x, y *mref) bool {
+	if xt, yt := x.time(), y.time(); xt != yt {
+		return xt < yt
+	}
+	return s.id(x.msg()) < s.id(y.msg())
+}
+
+// sort sorts l, stably.
+func (s *refSorter) sort(l []mref) {
+	n := len(l)
+	s.starts = append(s.starts[:0], 0)
+	for i := 1; i < n; i++ {
+		if s.before(&l[i], &l[i-1]) {
+			s.starts = append(s.starts, i)
+		}
+	}
+	if len(s.starts) == 1 {
+		return
+	}
+	s.starts = append(s.starts, n)
+	if cap(s.buf) < n {
+		s.buf = make([]mref, n)
+	}
+	src, dst := l, s.buf[:n]
+	for len(s.starts) > 2 { // runs src[starts[r]:starts[r+1]]
+		k := 0
+		for r := 0; r+1 < len(s.starts); r += 2 {
+			lo, mid := s.starts[r], s.starts[r+1]
+			if r+2 < len(s.starts) {
+				s.merge(src[lo:mid], src[mid:s.starts[r+2]], dst[lo:])
+			} else {
+				copy(dst[lo:mid], src[lo:mid])
+			}
+			s.starts[k] = lo
+			k++
+		}
+		s.starts[k] = n
+		s.starts = s.starts[:k+1]
+		src, dst = dst, src
+	}
+	if &src[0] != &l[0] {
+		copy(l, src)
+	}
+}
+
+// merge merges the sorted a and b into out, a's first among equals.
+func (s *refSorter) merge(a, b, out []mref) {
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if s.before(&b[j], &a[i]) {
+			out[k] = b[j]
+			j++
+		} else {
+			out[k] = a[i]
+			i++
+		}
+		k++
+	}
+	k += copy(out[k:], a[i:])
+	copy(out[k:], b[j:])
 }
 
 // groupBy is a counting sort of rows by key in [0, n), keeping their order.

@@ -1,7 +1,11 @@
 package analysis
 
 import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/overload-engine/overload/dataset"
@@ -63,5 +67,47 @@ func TestWindow(t *testing.T) {
 	}
 	if !window(nil).contains(m) || !window(nil).overlaps(m, m+1) {
 		t.Error("a nil window must hold every instant")
+	}
+}
+
+// TestRefSorter checks the run-merging sort of message references against
+// a plain sort by (sent_at, message_id), on lists made of sorted runs (as
+// a recipient's list comes) and on random ones, with equal instants.
+func TestRefSorter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ids := make([]string, 500)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("m%03d", rng.IntN(1000))
+	}
+	s := refSorter{id: func(i int32) string { return ids[i] }}
+	byKey := func(x, y mref) int {
+		return cmp.Or(cmp.Compare(x.time(), y.time()), strings.Compare(ids[x.msg()], ids[y.msg()]))
+	}
+	for n := range 60 {
+		for _, shape := range []string{"runs", "random", "sorted", "reversed"} {
+			l := make([]mref, n)
+			for i := range l {
+				l[i] = newMref(int64(rng.IntN(20))<<33+int64(rng.IntN(3)), int32(rng.IntN(len(ids))), 0)
+			}
+			switch shape {
+			case "runs":
+				for lo := 0; lo < n; {
+					hi := min(n, lo+1+rng.IntN(6))
+					slices.SortStableFunc(l[lo:hi], byKey)
+					lo = hi
+				}
+			case "sorted":
+				slices.SortStableFunc(l, byKey)
+			case "reversed":
+				slices.SortStableFunc(l, byKey)
+				slices.Reverse(l)
+			}
+			want := slices.Clone(l)
+			slices.SortStableFunc(want, byKey)
+			s.sort(l)
+			if !slices.Equal(l, want) {
+				t.Fatalf("%s list of %d: got %v, want %v", shape, n, l, want)
+			}
+		}
 	}
 }

@@ -334,6 +334,16 @@ func codes(a arrow.Array, code func(string) int32, null int32, out []int32, memo
 		if err != nil {
 			return fmt.Errorf("dictionary values: %w", err)
 		}
+		if idx, ok := d.Indices().(*array.Int32); ok && d.NullN() == 0 {
+			// The reader's index type, without nulls: no per-row type
+			// switch nor validity check.
+			for i, j := range idx.Int32Values() {
+				if j >= 0 && int(j) < len(dict) {
+					out[i] = dict[j]
+				}
+			}
+			return nil
+		}
 		for i := range out {
 			if d.IsValid(i) {
 				if j := d.GetValueIndex(i); j >= 0 && j < len(dict) {
