@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
 )
 
 // successMarker is the file written into a partition directory after each
@@ -181,8 +183,8 @@ func readPartitionsFill[T any](ctx context.Context, root string, t *table[T], we
 // with rows (already sorted): it writes part-<shard>-<n>.parquet files
 // atomically, removes the shard's other part files there, syncs the
 // directory and then writes the _SUCCESS marker.
-func writePartition[T any](ctx context.Context, root string, t *table[T], w Week, shard string, rows []T, mem memory.Allocator) error {
-	names, err := writeParts(ctx, root, t, w, shard, 0, rows, mem)
+func writePartition[T any](ctx context.Context, root string, t *table[T], w Week, shard string, rows []T, perFile int, mem memory.Allocator) error {
+	names, err := writeParts(ctx, root, t, w, shard, 0, rows, perFile, mem)
 	if err != nil {
 		return err
 	}
@@ -191,21 +193,37 @@ func writePartition[T any](ctx context.Context, root string, t *table[T], w Week
 
 // writeParts writes rows (already sorted) into the partition of t for week
 // w as files part-<shard>-<first>.parquet, part-<shard>-<first+1>… of at
-// most fileRows rows, each atomically, and returns their names.
-func writeParts[T any](ctx context.Context, root string, t *table[T], w Week, shard string, first int, rows []T, mem memory.Allocator) ([]string, error) {
+// most perFile rows (at most fileRows), each atomically, up to one per
+// core at a time, and returns their names.
+func writeParts[T any](ctx context.Context, root string, t *table[T], w Week, shard string, first int, rows []T, perFile int, mem memory.Allocator) ([]string, error) {
 	dir := partitionDir(root, t.name, w)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("write %s: %w", t.name, err)
 	}
+	perFile = max(1, min(perFile, fileRows))
 	var names []string
-	for n, lo := first, 0; lo < len(rows); n, lo = n+1, lo+fileRows {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for n, lo := first, 0; lo < len(rows); n, lo = n+1, lo+perFile {
 		name := partName(shard, n)
-		if err := writeFile(ctx, filepath.Join(dir, name), t, rows[lo:min(lo+fileRows, len(rows))], mem); err != nil {
-			return nil, err
-		}
+		part := rows[lo:min(lo+perFile, len(rows))]
+		g.Go(func() error { return writeFile(gctx, filepath.Join(dir, name), t, part, mem) })
 		names = append(names, name)
 	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	return names, nil
+}
+
+// coreFileRows is the smallest file splitFiles makes.
+var coreFileRows = 1 << 15
+
+// splitFiles returns how many rows to put in each file so that n rows are
+// written as one file per core (each of at least coreFileRows rows), for
+// a writer that waits on the write.
+func splitFiles(n int) int {
+	return max(coreFileRows, (n+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0))
 }
 
 // finishPartition removes shard's part files other than keep from the

@@ -69,7 +69,7 @@ func writeTables(ctx context.Context, root string, t *Tables, opts WriteOptions,
 func writeByWeek[T any](ctx context.Context, root string, t *table[T], shard string, rows []T,
 	week func(i int) Week, compare func(i, j int) int, mem memory.Allocator) error {
 	return eachWeek(rows, week, compare, func(w Week, part []T) error {
-		return writePartition(ctx, root, t, w, shard, part, mem)
+		return writePartition(ctx, root, t, w, shard, part, splitFiles(len(part)), mem)
 	})
 }
 

@@ -3,9 +3,11 @@ package dataset
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -470,5 +472,51 @@ func TestEachWeek(t *testing.T) {
 				t.Errorf("rows changed: %v", rows)
 			}
 		})
+	}
+}
+
+// TestPersonWeekStore_filePerCore checks that a week's person_week rows
+// are written as one file per core (at least coreFileRows rows each), in
+// order, and that a rewrite with fewer files leaves no stale one.
+func TestPersonWeekStore_filePerCore(t *testing.T) {
+	old := coreFileRows
+	coreFileRows = 2
+	t.Cleanup(func() { coreFileRows = old })
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ctx, root := context.Background(), t.TempDir()
+	var rows []PersonWeek
+	for i := range 9 {
+		r := samplePersonWeek()[0]
+		r.PersonID = fmt.Sprintf("p%02d", 8-i) // written in reverse: sorted by the store
+		rows = append(rows, r)
+	}
+	files := func() []string {
+		names, err := filepath.Glob(filepath.Join(root, TablePersonWeek, "week=2026-W47", "part-*.parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return names
+	}
+	for _, procs := range []int{4, 1} {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		if err := writePersonWeek(ctx, root, rows, "", mem); err != nil {
+			t.Fatal(err)
+		}
+		want := (9 + procs - 1) / procs // rows per file
+		if n := len(files()); n != (9+want-1)/want {
+			t.Errorf("GOMAXPROCS %d: %d files %v, want %d", procs, n, files(), (9+want-1)/want)
+		}
+		got, err := readPersonWeek(ctx, root, nil, mem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range got {
+			ids = append(ids, r.PersonID)
+		}
+		if want := []string{"p00", "p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08"}; !slices.Equal(ids, want) {
+			t.Errorf("GOMAXPROCS %d: read %v, want %v", procs, ids, want)
+		}
 	}
 }

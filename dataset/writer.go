@@ -129,7 +129,7 @@ func (w *Writer) Close(ctx context.Context, people []Person) error {
 		}
 		rows := slices.Clone(people)
 		slices.SortFunc(rows, comparePeople)
-		if err := writePartition(ctx, w.root, peopleTable, w.snapshot, w.shard, rows, w.mem); err != nil {
+		if err := writePartition(ctx, w.root, peopleTable, w.snapshot, w.shard, rows, fileRows, w.mem); err != nil {
 			return err
 		}
 	}
@@ -161,7 +161,7 @@ func (w *Writer) Close(ctx context.Context, people []Person) error {
 func writePieceByWeek[T any](ctx context.Context, w *Writer, t *table[T], rows []T, week func(i int) Week, compare func(i, j int) int) error {
 	return eachWeek(rows, week, compare, func(wk Week, part []T) error {
 		k := partitionKey{t.name, wk}
-		names, err := writeParts(ctx, w.root, t, wk, w.shard, len(w.files[k]), part, w.mem)
+		names, err := writeParts(ctx, w.root, t, wk, w.shard, len(w.files[k]), part, fileRows, w.mem)
 		w.files[k] = append(w.files[k], names...)
 		return err
 	})
