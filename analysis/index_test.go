@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/overload-engine/overload/dataset"
 )
@@ -107,6 +108,49 @@ func TestRefSorter(t *testing.T) {
 			s.sort(l)
 			if !slices.Equal(l, want) {
 				t.Fatalf("%s list of %d: got %v, want %v", shape, n, l, want)
+			}
+		}
+	}
+}
+
+// TestHalfHourStart checks the offsets and half-hour starts of a
+// schedule, which keeps its zone's last offset period, against the zone
+// looked up afresh, on
+// instants in random order around DST changes of zones with whole, half-
+// and quarter-hour offsets and a half-hour DST shift.
+func TestHalfHourStart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, zone := range []string{"UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe", "America/St_Johns"} {
+		cfg, _ := Preset("default")
+		sc, err := newSchedule(&dataset.Person{PersonID: "p", TimeZone: zone}, &cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Around the spring and autumn changes of 2026 in both hemispheres.
+		var at []int64
+		for _, day := range []time.Time{
+			time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC),
+			time.Date(2026, 4, 5, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC),
+			time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		} {
+			for range 400 {
+				at = append(at, day.UnixMicro()+rng.Int64N(48*usPerHour)-24*usPerHour)
+			}
+			// Each side of the next change, right after the period before it.
+			if _, end := day.In(sc.loc).ZoneBounds(); !end.IsZero() {
+				e := end.UnixMicro()
+				at = append(at, e-usPerHour, e-1, e, e+1, e-1)
+			}
+		}
+		for _, us := range at {
+			_, off := time.UnixMicro(us).In(sc.loc).Zone()
+			sec := floorDiv(us, usPerSec)
+			want := (floorDiv(sec+int64(off), halfHourSecs)*halfHourSecs - int64(off)) * usPerSec
+			if got := sc.offset(us); got != int64(off) {
+				t.Fatalf("%s: offset(%s) = %d, want %d", zone, time.UnixMicro(us).UTC(), got, off)
+			}
+			if got := sc.halfHourStart(us); got != want {
+				t.Fatalf("%s: halfHourStart(%s) = %s, want %s", zone, time.UnixMicro(us).UTC(), time.UnixMicro(got).UTC(), time.UnixMicro(want).UTC())
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -17,6 +18,10 @@ type schedule struct {
 	endMin    int
 	days      [7]bool // by time.Weekday
 	weekStart time.Weekday
+
+	// The zone's offset (seconds east of UTC) in force over [zs, ze) µs,
+	// from the last offset call (a schedule is used by one goroutine).
+	zs, ze, zoff int64
 }
 
 var zoneCache sync.Map // zone name → *time.Location
@@ -142,11 +147,31 @@ const (
 // halfHourStart returns the real instant (µs) at which the local :00/:30
 // half-hour holding us begins (SPEC §8.12).
 func (s *schedule) halfHourStart(us int64) int64 {
+	off := s.offset(us)
+	sec := floorDiv(us, usPerSec)
+	k := floorDiv(sec+off, halfHourSecs)
+	return (k*halfHourSecs - off) * usPerSec
+}
+
+// offset returns the zone's offset from UTC (seconds) at us. It keeps the
+// bounds of the offset's period, so the instants of a week mostly skip the
+// zone's table of transitions (5% of the metrics' CPU samples at 100k
+// people before).
+func (s *schedule) offset(us int64) int64 {
+	if s.zs <= us && us < s.ze {
+		return s.zoff
+	}
 	t := time.UnixMicro(us).In(s.loc)
 	_, off := t.Zone()
-	sec := floorDiv(us, usPerSec)
-	k := floorDiv(sec+int64(off), halfHourSecs)
-	return (k*halfHourSecs - int64(off)) * usPerSec
+	start, end := t.ZoneBounds()
+	s.zs, s.ze, s.zoff = math.MinInt64, math.MaxInt64, int64(off)
+	if !start.IsZero() {
+		s.zs = start.UnixMicro()
+	}
+	if !end.IsZero() {
+		s.ze = end.UnixMicro()
+	}
+	return s.zoff
 }
 
 func floorDiv(a, b int64) int64 {
