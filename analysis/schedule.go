@@ -155,8 +155,8 @@ func (s *schedule) halfHourStart(us int64) int64 {
 
 // offset returns the zone's offset from UTC (seconds) at us. It keeps the
 // bounds of the offset's period, so the instants of a week mostly skip the
-// zone's table of transitions (5% of the metrics' CPU samples at 100k
-// people before).
+// zone's table of transitions (whose look-ups were 5% of the metric pass's
+// CPU samples at 100k people).
 func (s *schedule) offset(us int64) int64 {
 	if s.zs <= us && us < s.ze {
 		return s.zoff

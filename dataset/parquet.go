@@ -151,7 +151,7 @@ func readFile[T any](ctx context.Context, path string, t *table[T], mem memory.A
 	}
 	// Strings the file stores as a dictionary (values that repeat) are read
 	// as one: each distinct value is decoded and copied once, not once per
-	// row (people of a 100k organisation: 166 → 55 MiB allocated).
+	// row (people of a 100k organisation: 1.09 M → 0.12 M allocations).
 	if setReadDict(pr, &props, leaves) {
 		// The reader fixes the Arrow types when it is made.
 		if fr, err = pqarrow.NewFileReader(pr, props, mem); err != nil {
@@ -190,17 +190,17 @@ func setReadDict(pr *file.Reader, props *pqarrow.ArrowReadProperties, leaves []i
 		return false
 	}
 	rg := pr.MetaData().RowGroup(0)
-	any := false
+	found := false
 	for _, l := range leaves {
 		if pr.MetaData().Schema.Column(l).PhysicalType() != parquet.Types.ByteArray {
 			continue
 		}
 		if cc, err := rg.ColumnChunk(l); err == nil && cc.HasDictionaryPage() {
 			props.SetReadDict(l, true)
-			any = true
+			found = true
 		}
 	}
-	return any
+	return found
 }
 
 // openParquet opens the Parquet file at path for reading, checks its
