@@ -93,8 +93,8 @@ func eachWeek[T any](rows []T, week func(i int) Week, compare func(i, j int) int
 		idx := byWeek[w]
 		slices.SortFunc(idx, compare)
 		var part []T
-		if first := idx[0]; idx[len(idx)-1]-first == len(idx)-1 && isRun(idx) {
-			part = rows[first : first+len(idx)] // in order already: no copy
+		if isRun(idx) {
+			part = rows[idx[0] : idx[0]+len(idx)] // in order already: no copy
 		} else {
 			part = make([]T, len(idx))
 			for j, i := range idx {
