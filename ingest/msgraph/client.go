@@ -35,7 +35,7 @@ func registerSerializers() {
 			return jsonser.NewJsonSerializationWriterFactory()
 		})
 		abs.RegisterDefaultDeserializer(func() serialization.ParseNodeFactory {
-			return jsonser.NewJsonParseNodeFactory()
+			return parseNodeFactory{}
 		})
 	})
 }
