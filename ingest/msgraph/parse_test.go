@@ -28,7 +28,7 @@ const samples = "../../../shared/data/msgraph-dataconnect-samples"
 // of the Graph Data Connect samples (real tenant exports, with bodies full
 // of escapes and non-ASCII text), and pages of the fake's users,
 // calendarView and messages answers.
-func parseCases(t *testing.T) map[string][]byte {
+func parseCases(t testing.TB) map[string][]byte {
 	t.Helper()
 	cases := map[string][]byte{
 		"null":            []byte(`null`),
@@ -160,5 +160,27 @@ func TestParseNodeFactory_registered(t *testing.T) {
 	}
 	if _, err := (parseNodeFactory{}).GetRootParseNode("text/plain", doc); err == nil {
 		t.Error("text/plain accepted")
+	}
+}
+
+// BenchmarkParse compares kiota's parser with parseJSON on a page of the
+// fake's calendarView and one of its messages.
+func BenchmarkParse(b *testing.B) {
+	cases := parseCases(b)
+	for _, page := range []string{"fake calendarView", "fake messages"} {
+		doc := cases[page]
+		for name, parse := range map[string]func([]byte) (*jsonser.JsonParseNode, error){
+			"kiota": jsonser.NewJsonParseNode, "jsontext": parseJSON,
+		} {
+			b.Run(strings.ReplaceAll(page, " ", "_")+"/"+name, func(b *testing.B) {
+				b.SetBytes(int64(len(doc)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := parse(doc); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
