@@ -20,6 +20,7 @@ fuzzers=(
   "./ingest/mbox  FuzzRead"
   "./dataset      FuzzReadParquet"
   "./ingest/google/googletest  FuzzParseFields"
+  "./ingest/msgraph  FuzzParseJSON"
 )
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -184,3 +184,25 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseJSON checks that parseJSON and kiota's parser agree on any
+// input: the same tree, or both an error.
+func FuzzParseJSON(f *testing.F) {
+	for name, doc := range parseCases(f) {
+		// The grammar's edge cases and the first record of each sample.
+		if !strings.HasPrefix(name, "fake ") && (!strings.Contains(name, ":") || strings.HasSuffix(name, ":1")) {
+			f.Add(doc)
+		}
+	}
+	f.Add([]byte(`{"value":[{"a":1,"a":2}],"@odata.nextLink":"x"}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		want, werr := jsonser.NewJsonParseNode(doc)
+		got, gerr := parseJSON(doc)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("%q: error %v, kiota's %v", doc, gerr, werr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: tree differs from kiota's", doc)
+		}
+	})
+}
