@@ -215,14 +215,7 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 		return -1
 	}
 	unknown := map[eventKey]int32{} // event ids of carried rows that no events row has here
-	// event_id is read as plain strings, each looked up by its key: a row
-	// group's dictionary of it holds most of its rows' events (~250,000
-	// of 1 Mi rows on the 100k-person week), and building the reader's
-	// hash table of such a dictionary, doubling from small on fresh
-	// pages, cost more than the look-ups it saves (analyze 11.96 → 11.33
-	// CPU s, 1,131 → 1,036 MiB, ten alternating runs, same person_week).
-	dict := []string{"person_id", "response", "show_as"}
-	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, dict, func(bt *dataset.Batch) error {
+	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		person, ev := make([]int32, n), make([]int32, n)
 		rc, sc := make([]int32, n), make([]int32, n)
