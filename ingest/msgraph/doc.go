@@ -21,6 +21,11 @@
 // flight per mailbox (4) and for the app, and retries requests that get no
 // answer within Config.RequestTimeout.
 //
+// JSON: answers are parsed into the SDK's own parse-node tree by a faster
+// factory (parse.go: jsontext tokens instead of encoding/json's
+// Decoder.Token, kiota's parser for whatever it would read differently);
+// the SDK's models and page iterator do the rest.
+//
 // Every row goes through the mapping functions of package synthetic
 // (EventFromEntry, AttendanceFromEntry, MessageFromEntry, PersonFromUser),
 // the same ones that define the generator's dataset, so a Graph ingest and
