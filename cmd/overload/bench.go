@@ -24,10 +24,13 @@ import (
 type benchOptions struct {
 	People int
 	Weeks  int
-	Shards string
-	Dir    string
-	Seed   int64
-	Start  string
+	// GenerateWeeks is how many weeks to generate (the rest are copies);
+	// 0 = generatedWeeks' choice.
+	GenerateWeeks int
+	Shards        string
+	Dir           string
+	Seed          int64
+	Start         string
 }
 
 // benchDataset describes a generated bench dataset (DIR/bench.json), so a
@@ -43,9 +46,21 @@ type benchDataset struct {
 	Recipients int64  `json:"recipients"`
 	GenerateMS int64  `json:"generate_ms"`
 	WriteMS    int64  `json:"write_ms"`
+	// GeneratedWeeks is how many weeks were generated; the dataset's other
+	// weeks are copies of them (see generatedWeeks). 0 in bench.json files
+	// written before copies were made: every week was generated.
+	GeneratedWeeks int `json:"generated_weeks,omitempty"`
 }
 
 func (d benchDataset) inputRows() int64 { return d.Events + d.Attendance + d.Messages }
+
+// generated returns how many of the dataset's weeks were generated.
+func (d benchDataset) generated() int {
+	if d.GeneratedWeeks == 0 {
+		return d.Weeks
+	}
+	return d.GeneratedWeeks
+}
 
 func newBenchCmd(env *Env) *cobra.Command {
 	var opts benchOptions
@@ -57,7 +72,11 @@ form that can be compared run to run.
 
 It generates the dataset once (the same synthetic organisation as demo, with
 --people people over --weeks weeks) and keeps it in --dir, so later benches of
-the same size reuse it. Then it runs 'overload analyze' on it as a child
+the same size reuse it. The generator holds the whole organisation in memory,
+about 6 GB per 100,000 person-weeks, so it generates at most that many (at
+least one week; --generate-weeks sets the number) and repeats them to fill
+--weeks: each copy is shifted by whole weeks and its event and message ids get
+a suffix, so every week has the rows of a generated one and no id repeats. Then it runs 'overload analyze' on it as a child
 process and reports, per phase:
 
   generate   building the organisation and its rows in memory
@@ -82,6 +101,7 @@ figures as key=value pairs for scripts.
 	f := cmd.Flags()
 	f.IntVar(&opts.People, "people", 100000, "people in the generated organisation")
 	f.IntVar(&opts.Weeks, "weeks", 1, "weeks of data to generate and analyse")
+	f.IntVar(&opts.GenerateWeeks, "generate-weeks", 0, "weeks to generate; the others are shifted copies of them (default: as many as make 100,000 person-weeks, at least 1)")
 	f.StringVar(&opts.Shards, "shards", "auto", "analyze --shards: auto or a `number`")
 	f.StringVar(&opts.Dir, "dir", "", "where to keep the generated dataset (default: $TMPDIR/overload-bench/p<people>-w<weeks>-s<seed>)")
 	f.Int64Var(&opts.Seed, "seed", 1, "random seed of the generator")
@@ -90,9 +110,20 @@ figures as key=value pairs for scripts.
 	return cmd
 }
 
+// generate returns how many weeks to generate.
+func (o benchOptions) generate() int {
+	if o.GenerateWeeks > 0 {
+		return min(o.GenerateWeeks, o.Weeks)
+	}
+	return generatedWeeks(o.People, o.Weeks)
+}
+
 func runBench(ctx context.Context, env *Env, opts benchOptions) error {
 	if opts.People < 1 || opts.Weeks < 1 {
 		return usagef("--people and --weeks must be at least 1")
+	}
+	if opts.GenerateWeeks < 0 {
+		return usagef("--generate-weeks must be at least 1 (or 0 for the default)")
 	}
 	if opts.Shards != "auto" {
 		if n, err := strconv.Atoi(opts.Shards); err != nil || n < 1 {
@@ -108,19 +139,24 @@ func runBench(ctx context.Context, env *Env, opts benchOptions) error {
 		dir = filepath.Join(os.TempDir(), "overload-bench", fmt.Sprintf("p%d-w%d-s%d", opts.People, opts.Weeks, opts.Seed))
 	}
 	data := filepath.Join(dir, "dataset")
-	want := benchDataset{People: opts.People, Weeks: opts.Weeks, Seed: opts.Seed, Start: start.String()}
+	want := benchDataset{People: opts.People, Weeks: opts.Weeks, Seed: opts.Seed, Start: start.String(),
+		GeneratedWeeks: opts.generate()}
 
 	var phases []phaseStat
 	ds, ok := readBenchDataset(dir)
-	if ok && ds.People == want.People && ds.Weeks == want.Weeks && ds.Seed == want.Seed && ds.Start == want.Start {
+	if ok && ds.People == want.People && ds.Weeks == want.Weeks && ds.Seed == want.Seed && ds.Start == want.Start &&
+		ds.generated() == want.GeneratedWeeks {
 		fmt.Fprintf(env.Stderr, "reusing the dataset in %s (%d people × %d week(s))\n", data, ds.People, ds.Weeks)
 	} else {
 		if err := os.RemoveAll(dir); err != nil {
 			return fmt.Errorf("bench: clear %s: %w", dir, err)
 		}
 		fmt.Fprintf(env.Stderr, "generating %d people × %d week(s) into %s …\n", opts.People, opts.Weeks, data)
+		if g := want.GeneratedWeeks; g < opts.Weeks {
+			fmt.Fprintf(env.Stderr, "  (%d week(s) generated, the rest copies of them shifted in time: the generator holds ~6 GB per 100,000 person-weeks)\n", g)
+		}
 		st, _, err := runMeasured(ctx, env.Stderr, "bench", "generate", "--people", strconv.Itoa(opts.People),
-			"--weeks", strconv.Itoa(opts.Weeks), "--seed", strconv.FormatInt(opts.Seed, 10), "--start", start.String(), "--dir", dir)
+			"--weeks", strconv.Itoa(opts.Weeks), "--generate-weeks", strconv.Itoa(want.GeneratedWeeks), "--seed", strconv.FormatInt(opts.Seed, 10), "--start", start.String(), "--dir", dir)
 		if err != nil {
 			return err
 		}
@@ -151,6 +187,9 @@ func runBench(ctx context.Context, env *Env, opts benchOptions) error {
 
 	w := env.Stdout
 	fmt.Fprintf(w, "\noverload bench: %d people × %d week(s), seed %d, shards %s\n", ds.People, ds.Weeks, ds.Seed, opts.Shards)
+	if g := ds.generated(); g < ds.Weeks {
+		fmt.Fprintf(w, "data: %d week(s) generated, repeated with shifted times and fresh ids to make %d\n", g, ds.Weeks)
+	}
 	fmt.Fprintf(w, "machine: %s/%s, %d CPU(s), GOMAXPROCS %d, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
 	fmt.Fprintf(w, "input rows: %d events + %d attendance + %d messages (%d recipient entries)\n\n", ds.Events, ds.Attendance, ds.Messages, ds.Recipients)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -166,8 +205,8 @@ func runBench(ctx context.Context, env *Env, opts benchOptions) error {
 			p.Name, p.Wall.Seconds(), p.Name, p.CPU.Seconds(), p.Name, p.RowsPerSec(), p.Name, float64(p.PeakRSS)/(1<<20)))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nBENCH people=%d weeks=%d shards=%s cpus=%d input_rows=%d recipients=%d %s\n",
-		ds.People, ds.Weeks, opts.Shards, runtime.NumCPU(), ds.inputRows(), ds.Recipients, strings.Join(kv, " "))
+	fmt.Fprintf(w, "\nBENCH people=%d weeks=%d generated_weeks=%d shards=%s cpus=%d input_rows=%d recipients=%d %s\n",
+		ds.People, ds.Weeks, ds.generated(), opts.Shards, runtime.NumCPU(), ds.inputRows(), ds.Recipients, strings.Join(kv, " "))
 	return nil
 }
 
@@ -196,6 +235,7 @@ func newBenchGenerateCmd(env *Env) *cobra.Command {
 	f := cmd.Flags()
 	f.IntVar(&opts.People, "people", 1000, "")
 	f.IntVar(&opts.Weeks, "weeks", 1, "")
+	f.IntVar(&opts.GenerateWeeks, "generate-weeks", 0, "")
 	f.Int64Var(&opts.Seed, "seed", 1, "")
 	f.StringVar(&opts.Start, "start", "2026-W10", "")
 	f.StringVar(&opts.Dir, "dir", "", "")
@@ -210,8 +250,9 @@ func benchGenerate(ctx context.Context, env *Env, opts benchOptions) error {
 	if opts.Dir == "" {
 		return usagef("--dir is required")
 	}
+	gen := opts.generate()
 	t0 := time.Now()
-	org, err := synthetic.Generate(synthetic.Config{People: opts.People, Weeks: opts.Weeks, Start: start, Seed: opts.Seed})
+	org, err := synthetic.Generate(synthetic.Config{People: opts.People, Weeks: gen, Start: start, Seed: opts.Seed})
 	if err != nil {
 		return err
 	}
@@ -221,16 +262,38 @@ func benchGenerate(ctx context.Context, env *Env, opts benchOptions) error {
 	}
 	t := org.Tables(ps)
 	org = nil
-	d := benchDataset{People: opts.People, Weeks: opts.Weeks, Seed: opts.Seed, Start: start.String(),
-		Events: int64(len(t.Events)), Attendance: int64(len(t.Attendance)), Messages: int64(len(t.Messages))}
-	for i := range t.Messages {
-		d.Recipients += int64(len(t.Messages[i].RecipientIDs))
-	}
+	d := benchDataset{People: opts.People, Weeks: opts.Weeks, Seed: opts.Seed, Start: start.String(), GeneratedWeeks: gen}
 	d.GenerateMS = time.Since(t0).Milliseconds()
-	fmt.Fprintf(env.Stderr, "  generated %d input rows in %s\n", d.inputRows(), time.Since(t0).Round(time.Millisecond))
+	fmt.Fprintf(env.Stderr, "  generated %d input rows (%d week(s)) in %s\n", len(t.Events)+len(t.Attendance)+len(t.Messages), gen, time.Since(t0).Round(time.Millisecond))
 	t0 = time.Now()
 	data := filepath.Join(opts.Dir, "dataset")
-	if err := dataset.WriteTables(ctx, data, t, dataset.WriteOptions{SnapshotWeek: start.Add(opts.Weeks - 1)}); err != nil {
+	w, err := dataset.NewWriter(data, dataset.WriteOptions{SnapshotWeek: start.Add(opts.Weeks - 1)})
+	if err != nil {
+		return err
+	}
+	rep := newRepeater(t)
+	for first := 0; first < opts.Weeks; first += gen {
+		if first > 0 {
+			rep.shift(first)
+			fmt.Fprintf(env.Stderr, "  week %d of %d (a copy of the first %d, %s so far)\n", first+1, opts.Weeks, gen, time.Since(t0).Round(time.Second))
+		}
+		piece := *t
+		piece.People = nil
+		if n := opts.Weeks - first; n < gen {
+			// The last copy is cut to the weeks asked for.
+			piece = rep.upTo(start.Add(opts.Weeks).Monday())
+		}
+		if err := w.Write(ctx, &piece, nil); err != nil {
+			return err
+		}
+		d.Events += int64(len(piece.Events))
+		d.Attendance += int64(len(piece.Attendance))
+		d.Messages += int64(len(piece.Messages))
+		for i := range piece.Messages {
+			d.Recipients += int64(len(piece.Messages[i].RecipientIDs))
+		}
+	}
+	if err := w.Close(ctx, t.People); err != nil {
 		return err
 	}
 	d.WriteMS = time.Since(t0).Milliseconds()
@@ -243,4 +306,95 @@ func benchGenerate(ctx context.Context, env *Env, opts benchOptions) error {
 		return fmt.Errorf("bench: %w", err)
 	}
 	return nil
+}
+
+// benchPersonWeeks is the most person-weeks bench generates: the generator
+// holds about 6 GB for 100,000 of them (100,000 people × 1 week), and
+// 11.9 GB for twice as many.
+const benchPersonWeeks = 100_000
+
+// generatedWeeks returns how many of a bench dataset's weeks are
+// generated; the others are copies of those, shifted by whole weeks.
+func generatedWeeks(people, weeks int) int {
+	return min(weeks, max(1, benchPersonWeeks/people))
+}
+
+// A repeater turns the generated weeks of a bench dataset into copies of
+// them later in time: every instant is shifted by whole weeks and every
+// event and message id gets a suffix naming the copy, so that each copy
+// holds as many rows, of the same people, as the weeks generated, and no
+// id repeats across copies. Series ids are kept: a weekly meeting stays
+// one series over the year.
+type repeater struct {
+	t      *dataset.Tables
+	weeks  int // the shift applied so far, in weeks
+	events []string
+	att    []string
+	msgs   []string
+}
+
+func newRepeater(t *dataset.Tables) *repeater {
+	r := &repeater{t: t,
+		events: make([]string, len(t.Events)),
+		att:    make([]string, len(t.Attendance)),
+		msgs:   make([]string, len(t.Messages)),
+	}
+	for i := range t.Events {
+		r.events[i] = t.Events[i].EventID
+	}
+	for i := range t.Attendance {
+		r.att[i] = t.Attendance[i].EventID
+	}
+	for i := range t.Messages {
+		r.msgs[i] = t.Messages[i].MessageID
+	}
+	return r
+}
+
+// shift moves the tables to start weeks after the generated ones.
+func (r *repeater) shift(weeks int) {
+	d := time.Duration(weeks-r.weeks) * 7 * 24 * time.Hour
+	r.weeks = weeks
+	suffix := "~w" + strconv.Itoa(weeks)
+	for i := range r.t.Events {
+		e := &r.t.Events[i]
+		e.EventID = r.events[i] + suffix
+		e.Start, e.End = e.Start.Add(d), e.End.Add(d)
+		if !e.Created.IsZero() {
+			e.Created = e.Created.Add(d)
+		}
+	}
+	for i := range r.t.Attendance {
+		r.t.Attendance[i].EventID = r.att[i] + suffix
+	}
+	for i := range r.t.Messages {
+		m := &r.t.Messages[i]
+		m.MessageID = r.msgs[i] + suffix
+		m.SentAt = m.SentAt.Add(d)
+	}
+}
+
+// upTo returns the rows of the tables (without people) before limit: the
+// events that start and the messages sent before it, and the attendance
+// of those events.
+func (r *repeater) upTo(limit time.Time) dataset.Tables {
+	var out dataset.Tables
+	kept := make(map[string]bool)
+	for _, e := range r.t.Events {
+		if e.Start.Before(limit) {
+			out.Events = append(out.Events, e)
+			kept[e.EventID] = true
+		}
+	}
+	for _, a := range r.t.Attendance {
+		if kept[a.EventID] {
+			out.Attendance = append(out.Attendance, a)
+		}
+	}
+	for _, m := range r.t.Messages {
+		if m.SentAt.Before(limit) {
+			out.Messages = append(out.Messages, m)
+		}
+	}
+	return out
 }

@@ -2,9 +2,13 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/overload-engine/overload/dataset"
 )
 
 // TestMain lets the test binary stand in for overload when bench runs
@@ -48,7 +52,7 @@ func TestBench(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench again: %v\n%s", err, errOut)
 	}
-	if !strings.Contains(errOut, "reusing the dataset") || strings.Contains(out, "generate") {
+	if !strings.Contains(errOut, "reusing the dataset") || strings.Contains(out, "generate_wall_s") {
 		t.Errorf("second bench did not reuse the dataset:\n%s\n%s", errOut, out)
 	}
 	pwOut, _, err := runCLI(t, "merge", "--out", dir+"/out", "--shards", "1")
@@ -77,4 +81,81 @@ func benchKV(t *testing.T, out string) map[string]float64 {
 		}
 	}
 	return kv
+}
+
+// TestBenchRepeatsWeeks runs a bench that generates two weeks and fills a
+// third with a copy of the first: the copy's rows are the first week's,
+// shifted by two weeks and with their own ids, and analyze covers all
+// three weeks.
+func TestBenchRepeatsWeeks(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, err := runCLI(t, "bench", "--people", "60", "--weeks", "3", "--generate-weeks", "2", "--dir", dir, "--shards", "1")
+	if err != nil {
+		t.Fatalf("bench: %v\n%s", err, errOut)
+	}
+	ds, ok := readBenchDataset(dir)
+	if !ok || ds.Weeks != 3 || ds.GeneratedWeeks != 2 {
+		t.Fatalf("bench.json: %+v (ok %v)", ds, ok)
+	}
+	if !strings.Contains(out, "data: 2 week(s) generated") || benchKV(t, out)["generated_weeks"] != 2 {
+		t.Errorf("the report does not say that weeks were copied:\n%s", out)
+	}
+	tab, err := dataset.ReadTables(t.Context(), filepath.Join(dir, "dataset"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := int64(len(tab.Events) + len(tab.Attendance) + len(tab.Messages)); n != ds.inputRows() {
+		t.Errorf("dataset holds %d rows, bench.json says %d", n, ds.inputRows())
+	}
+	w10 := dataset.Week{Year: 2026, Num: 10}
+	week := func(m dataset.Message) dataset.Week { return dataset.WeekOf(m.SentAt) }
+	sent := map[string]time.Time{} // generated messages of week 10 by id
+	ids := map[string]bool{}
+	for _, m := range tab.Messages {
+		if ids[m.MessageID] {
+			t.Fatalf("message id %q repeats", m.MessageID)
+		}
+		ids[m.MessageID] = true
+		if !strings.Contains(m.MessageID, "~w") && week(m) == w10 {
+			sent[m.MessageID] = m.SentAt
+		}
+	}
+	copied := 0
+	for _, m := range tab.Messages {
+		orig, ok := strings.CutSuffix(m.MessageID, "~w2")
+		if !ok {
+			continue
+		}
+		if at, ok := sent[orig]; ok {
+			copied++
+			if d := m.SentAt.Sub(at); d != 14*24*time.Hour {
+				t.Errorf("message %q sent %v after its original, want 2 weeks", m.MessageID, d)
+			}
+		}
+		if !m.SentAt.Before(w10.Add(3).Monday()) {
+			t.Errorf("copy %q sent %v, after the 3 weeks asked for", m.MessageID, m.SentAt)
+		}
+	}
+	if copied != len(sent) || copied == 0 {
+		t.Errorf("%d of week 10's %d messages copied into week 12", copied, len(sent))
+	}
+	events := map[string]bool{}
+	for _, e := range tab.Events {
+		if events[e.EventID] {
+			t.Fatalf("event id %q repeats", e.EventID)
+		}
+		events[e.EventID] = true
+		if !e.Start.Before(w10.Add(3).Monday()) {
+			t.Errorf("event %q starts %v, after the 3 weeks", e.EventID, e.Start)
+		}
+	}
+	for _, a := range tab.Attendance {
+		if !events[a.EventID] {
+			t.Fatalf("attendance of %s: event %q is not in the dataset", a.PersonID, a.EventID)
+		}
+	}
+	pwOut, _, err := runCLI(t, "merge", "--out", filepath.Join(dir, "out"), "--shards", "1")
+	if err != nil || !strings.Contains(pwOut, "3 week(s)") {
+		t.Errorf("merge of the bench output: %v\n%s", err, pwOut)
+	}
 }
