@@ -53,8 +53,10 @@ partitions a local week reaches into), and splits people into shards by a
 stable hash of person_id, holding one shard of one batch in memory at a
 time. From the row counts in the Parquet footers, --batch-weeks auto puts
 as many weeks in a batch as fit in about 16 million input rows, and
---shards auto splits a batch that is larger still (every shard reads the
-batch's files again); give numbers to override either.
+--shards auto splits a batch of more than about 20 million (a week of an
+organisation well over 100,000 people): every shard reads the batch's
+files again, so a split costs time and saves little memory. Give numbers
+to override either.
 --memory-limit is a soft limit on the Go heap (default 1536MiB, or
 $GOMEMLIMIT when set): the garbage collector works harder near it instead
 of letting the heap double. The large per-shard arrays (messages, the
@@ -178,7 +180,7 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 		}
 		n := inProcess
 		if n == 0 {
-			n = int(min(max(1, (sizes.estimate(batch)+rowsPerShard-1)/rowsPerShard), dataset.MaxShards))
+			n = sizes.autoShards(batch)
 		}
 		shards := make([]dataset.Shard, n)
 		for i := range n {
@@ -246,13 +248,25 @@ func writeBatch(ctx context.Context, out string, batch []dataset.Week, rows []da
 }
 
 // rowsPerShard is the input rows (events + attendance + messages, with the
-// kept share of neighbouring partitions) --batch-weeks auto and --shards
-// auto aim to hold in memory at once. Measured on 100,000 generated people:
+// kept share of neighbouring partitions) --batch-weeks auto aims to hold in
+// memory at once. Measured on 100,000 generated people:
 // a week with its previous week as a full neighbour (9.4 M + 3/7 × 9.5 M
 // rows) in one shard peaked at 1.41 GB RSS in 11.5 s; split in two shards
 // it took 18.5 s and 1.74 GB (messages to people of both shards are kept
 // by both, and each shard decodes the files again).
 const rowsPerShard = 16_000_000
+
+// rowsPerSplit is the input rows past which --shards auto splits a batch
+// (in practice a single week, as batches of several stay under
+// rowsPerShard) into shards. It is higher than rowsPerShard because a split
+// saves little memory and costs much time: each shard decodes every file
+// again, and a message is kept by every shard with one of its people.
+// Measured on 100,000 generated people (2026-12-05): a week between two
+// full neighbours (17.5 M rows estimated, its previous week's rows carried
+// in memory) took 8.9 s a week and 1.86 GB in one shard, 20.8 s and 1.90
+// GB in two; a batch of two such weeks (26.9 M rows) 15.1 s and 2.32 GB
+// in one shard, 38.4 s and 2.07 GB in three.
+const rowsPerSplit = 20_000_000
 
 // defaultMemoryLimit is --memory-limit's default: twice the heap limit
 // under which a shard of rowsPerShard rows still ran at full speed.
@@ -330,6 +344,11 @@ func (r weekRows) estimate(batch []dataset.Week) int64 {
 		}
 	}
 	return n
+}
+
+// autoShards is the number of shards --shards auto splits batch into.
+func (r weekRows) autoShards(batch []dataset.Week) int {
+	return int(min(max(1, (r.estimate(batch)+rowsPerSplit-1)/rowsPerSplit), dataset.MaxShards))
 }
 
 // batches splits weeks (sorted here) into batches of fixed weeks, or with

@@ -193,6 +193,20 @@ func TestBatches(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("auto batches (-want +got):\n%s", d)
 	}
+	// A week of 100,000 generated people between two such weeks: one shard.
+	week := map[int]int64{17: 9_448_362, 18: 9_448_362, 19: 9_448_362, 20: 20_000_000}
+	rows = weekRows{}
+	for n, r := range week {
+		rows[w(n)] = r
+	}
+	for _, tt := range []struct {
+		batch []dataset.Week
+		want  int
+	}{{[]dataset.Week{w(18)}, 1}, {[]dataset.Week{w(17), w(18)}, 2}, {[]dataset.Week{w(20)}, 2}, {[]dataset.Week{w(30)}, 1}} {
+		if got := rows.autoShards(tt.batch); got != tt.want {
+			t.Errorf("autoShards(%v) = %d (estimate %d), want %d", tt.batch, got, rows.estimate(tt.batch), tt.want)
+		}
+	}
 	got = rows.batches([]dataset.Week{w(10), w(11), w(12)}, 2)
 	if d := cmp.Diff([][]dataset.Week{{w(10), w(11)}, {w(12)}}, got); d != "" {
 		t.Errorf("batches of 2 (-want +got):\n%s", d)
