@@ -263,9 +263,9 @@ const rowsPerShard = 16_000_000
 // again, and a message is kept by every shard with one of its people.
 // Measured on 100,000 generated people (2026-12-05): a week between two
 // full neighbours (17.5 M rows estimated, its previous week's rows carried
-// in memory) took 8.9 s a week and 1.86 GB in one shard, 20.8 s and 1.90
-// GB in two; a batch of two such weeks (26.9 M rows) 15.1 s and 2.32 GB
-// in one shard, 38.4 s and 2.07 GB in three.
+// in memory) took 8.9 s a week and 1,818 MiB in one shard, 20.8 s and
+// 1,852 MiB in two; a batch of two such weeks (26.9 M rows) 15.1 s and
+// 2,240 MiB in one shard, 46.0 s and 1,972 MiB in three.
 const rowsPerSplit = 20_000_000
 
 // defaultMemoryLimit is --memory-limit's default: twice the heap limit
