@@ -15,6 +15,7 @@ import (
 	abs "github.com/microsoft/kiota-abstractions-go"
 	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
+	"github.com/microsoft/kiota-abstractions-go/store"
 	kiotaauth "github.com/microsoft/kiota-authentication-azure-go"
 	khttp "github.com/microsoft/kiota-http-go"
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
@@ -26,7 +27,8 @@ import (
 // Only the users and models packages of msgraph-sdk-go are imported, never
 // its root package, which links every API area of Graph and takes many
 // minutes to compile. The root client normally registers the JSON
-// (de)serializers; this package does it itself, once.
+// (de)serializers; this package does it itself, once, and makes the
+// models' backing stores lean ones (store.go).
 var registerOnce sync.Once
 
 func registerSerializers() {
@@ -37,6 +39,7 @@ func registerSerializers() {
 		abs.RegisterDefaultDeserializer(func() serialization.ParseNodeFactory {
 			return parseNodeFactory{}
 		})
+		store.BackingStoreFactoryInstance = newLeanStore
 	})
 }
 
