@@ -194,11 +194,7 @@ func TestBatches(t *testing.T) {
 		t.Errorf("auto batches (-want +got):\n%s", d)
 	}
 	// A week of 100,000 generated people between two such weeks: one shard.
-	week := map[int]int64{17: 9_448_362, 18: 9_448_362, 19: 9_448_362, 20: 20_000_000}
-	rows = weekRows{}
-	for n, r := range week {
-		rows[w(n)] = r
-	}
+	rows = weekRows{w(17): 9_448_362, w(18): 9_448_362, w(19): 9_448_362, w(20): 20_000_000}
 	for _, tt := range []struct {
 		batch []dataset.Week
 		want  int
