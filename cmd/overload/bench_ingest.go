@@ -120,10 +120,9 @@ Share of quota, per source:
             (--graph-concurrency, 16 by default; 4 per mailbox), and
             share = mean requests in flight / the limit, the mean being
             the time every request spent at the fake until it answered,
-            summed, / api s. Two things keep it below the limit at any
-            machine speed: while the directory is listed, mailbox settings
-            are read 8 at a time; then each user is read one request at a
-            time, so the share is the part of the time the users at once
+            summed, / api s. While the directory is listed, mailbox
+            settings are read as many at a time as the limit allows; then
+            each user is read one request at a time, so the share is the part of the time the users at once
             (--concurrency) wait on the API rather than parse pages ("bound
             by" says "users at once" when there are fewer users at once
             than the limit). At 20 ms the parsing (CPU) binds on a small

@@ -99,12 +99,12 @@ func address(u models.Userable) string {
 }
 
 // withSettings maps a batch of directory users to ingest.Users, reading
-// their mailbox settings a few at a time. A user without a mailbox gives a
-// zero ingest.User.
+// their mailbox settings as many at a time as the app may have requests in
+// flight. A user without a mailbox gives a zero ingest.User.
 func (s *Source) withSettings(ctx context.Context, batch []models.Userable) ([]ingest.User, error) {
 	out := make([]ingest.User, len(batch))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
+	g.SetLimit(cap(s.lim.app))
 	for i, u := range batch {
 		g.Go(func() error {
 			out[i] = s.user(gctx, u)
