@@ -122,12 +122,12 @@ Share of quota, per source:
             the time every request spent at the fake until it answered,
             summed, / api s. While the directory is listed, mailbox
             settings are read as many at a time as the limit allows; then
-            each user is read one request at a time, so the share is the part of the time the users at once
-            (--concurrency) wait on the API rather than parse pages ("bound
-            by" says "users at once" when there are fewer users at once
-            than the limit). At 20 ms the parsing (CPU) binds on a small
-            machine. The regime where the app's limit binds: --latency
-            200ms with --graph-concurrency 8.
+            each user is read one request at a time, so the share is the
+            part of the time the users at once (--concurrency) wait on
+            the API rather than parse pages ("bound by" says "users at
+            once" when there are fewer users at once than the limit). At
+            20 ms the parsing (CPU) binds on a small machine. The regime
+            where the app's limit binds: --latency 200ms.
 
 If the share is well below 100% while "bound by" names the quota, the
 machine is the limit: compare cpu s + fake s with wall s × the number of

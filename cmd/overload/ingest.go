@@ -66,8 +66,9 @@ written. A run that is interrupted can be started again with the same
 arguments: it continues where it stopped and writes no duplicates.
 
 Memory: an ingest runs Go's garbage collector less often than Go's default
-(GOGC 400, a soft limit of 512 MiB), which saves about a third of the CPU
-time of parsing API pages; set $GOGC or $GOMEMLIMIT to choose otherwise.`,
+(GOGC 400, a soft limit of 512 MiB): about a third less CPU time for a
+Graph ingest, for more memory (see overload bench ingest). Set $GOGC or
+$GOMEMLIMIT to choose otherwise.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
