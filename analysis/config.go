@@ -233,6 +233,54 @@ func (c Config) weekStart() (time.Weekday, error) {
 	return 0, fmt.Errorf("week_start %q: want Monday or Sunday", c.WeekStart)
 }
 
+// From 1900 on, every zone of the IANA database keeps its UTC offset
+// between -12 h (Etc/GMT+12) and +14 h (Pacific/Kiritimati; Asia/Anadyr in
+// 1981), checked every 6 hours to 2100 over the 600 zones of Debian's
+// tzdata.
+const (
+	minZoneOffset = -12 * usPerHour
+	maxZoneOffset = 14 * usPerHour
+)
+
+// reach returns how far before the UTC Monday of an ISO week, and past the
+// UTC Monday after it, the rows that can change its person-weeks lie, in
+// microseconds:
+//   - A person's local week starts at most 14 hours before its UTC Monday
+//     (UTC+14), the Sunday before with Sunday weeks, and ends at most 12
+//     hours after the next one (UTC-12), a day earlier with Sunday weeks.
+//   - The working days run from the day before the local week to its last
+//     day, and a day's working interval lies within it and the next day
+//     (an overnight shift; work_start may be 24:00): out-of-office events
+//     there decide whether the day is an out-of-office day (SPEC §3,
+//     §8.5), so from the local midnight a day before the week to the
+//     local midnight a day after it.
+//   - A message sent up to a send block after the week's end puts the
+//     start of its block in the week (SPEC §4).
+//
+// Monday weeks reach 38 hours back and 36 forward, Sunday weeks 62 and 12
+// (with send blocks shorter than a day). Events that overlap the span are
+// kept whole.
+func (c Config) reach() (before, after int64) {
+	const day = 24 * usPerHour
+	before, end := maxZoneOffset+day, -minZoneOffset
+	if ws, _ := c.weekStart(); ws == time.Sunday {
+		before, end = before+day, end-day
+	}
+	return before, max(end+day, end+minutes(c.sendMinutes()))
+}
+
+// NeighbourShare returns the parts of the week before and of the week after
+// a run's weeks whose rows the run keeps (see reach): an estimate of the
+// rows it holds, for sizing batches.
+func (c Config) NeighbourShare() (before, after float64) {
+	b, a := c.reach()
+	const week = float64(7 * 24 * usPerHour)
+	return min(float64(b)/week, 1), min(float64(a)/week, 1)
+}
+
+// sendMinutes is the longer of the email and chat send blocks.
+func (c Config) sendMinutes() float64 { return max(c.EmailSendMinutes, c.ChatSendMinutes, 0) }
+
 // parseClock parses "HH:MM" (00:00–24:00) into minutes after midnight.
 func parseClock(s string) (int, error) {
 	var h, m int

@@ -36,34 +36,44 @@ func TestMessageDedupe(t *testing.T) {
 }
 
 func TestWindow(t *testing.T) {
-	cfg, _ := Preset("default")
 	w10 := dataset.Week{Year: 2026, Num: 10}
 	m := w10.Monday().UnixMicro()
-	day := 24 * usPerHour
-	win := newWindow([]dataset.Week{w10, {Year: 2026, Num: 12}}, cfg)
+	const day, h = 24 * usPerHour, usPerHour
 	for _, tc := range []struct {
-		at   int64
-		want bool
+		preset        string
+		before, after int64 // the reach of SPEC's extreme zones, with the working day before and after
 	}{
-		{m - 3*day - 1, false}, {m - 3*day, true}, {m + 9*day + 5*usPerMin - 1, true},
-		{m + 9*day + 5*usPerMin, false}, // the gap before week 12's window
-		{m + 14*day - 3*day, true},
+		{"default", 14*h + day, 12*h + day},
+		{"viva", 14*h + 2*day, 12 * h},
 	} {
-		if got := win.contains(tc.at); got != tc.want {
-			t.Errorf("contains(Monday %+.3f days) = %v, want %v", float64(tc.at-m)/float64(day), got, tc.want)
+		cfg, _ := Preset(tc.preset)
+		win := newWindow([]dataset.Week{w10, {Year: 2026, Num: 12}}, cfg)
+		end := m + 7*day + tc.after // end of week 10's window
+		for _, c := range []struct {
+			at   int64
+			want bool
+		}{
+			{m - tc.before - 1, false}, {m - tc.before, true}, {end - 1, true},
+			{end, false}, // the gap before week 12's window
+			{m + 14*day - tc.before, true},
+		} {
+			if got := win.contains(c.at); got != c.want {
+				t.Errorf("%s: contains(Monday %+.3f h) = %v, want %v", tc.preset, float64(c.at-m)/float64(h), got, c.want)
+			}
 		}
-	}
-	for _, tc := range []struct {
-		s, e int64
-		want bool
-	}{
-		{m - 10*day, m - 2*day, true},            // a long OOO reaching in
-		{m - 10*day, m - 3*day, false},           // ends where the window starts
-		{m + 8*day, m + 8*day - usPerHour, true}, // inverted, starts inside: still counted
-		{m - 30*day, m + 30*day, true},           // spans it all
-	} {
-		if got := win.overlaps(tc.s, tc.e); got != tc.want {
-			t.Errorf("overlaps(%+.2f, %+.2f days) = %v, want %v", float64(tc.s-m)/float64(day), float64(tc.e-m)/float64(day), got, tc.want)
+		for _, c := range []struct {
+			s, e int64
+			want bool
+		}{
+			{m - 10*day, m - tc.before + 1, true}, // a long OOO reaching in
+			{m - 10*day, m - tc.before, false},    // ends where the window starts
+			{end - 1, end - h, true},              // inverted, starts inside: still counted
+			{m - 30*day, m + 30*day, true},        // spans it all
+			{end, end + day, false},               // after it
+		} {
+			if got := win.overlaps(c.s, c.e); got != c.want {
+				t.Errorf("%s: overlaps(%+.2f, %+.2f h) = %v, want %v", tc.preset, float64(c.s-m)/float64(h), float64(c.e-m)/float64(h), got, c.want)
+			}
 		}
 	}
 	if !window(nil).contains(m) || !window(nil).overlaps(m, m+1) {

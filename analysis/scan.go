@@ -362,21 +362,17 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 	})
 }
 
-// A window is the instants a run's weeks can be affected by: a person's
-// local week starts up to a day and 14 hours before its UTC Monday (the
-// Sunday before, with Sunday weeks, in UTC+14), working days begin the day
-// before the week (an overnight shift), and a send block reaches back from
-// a sent_at in the next week. Rows of the neighbouring partitions outside
-// it cannot change a row, so they are not kept.
+// A window is the instants a run's weeks can be affected by (see
+// Config.reach). Rows of the neighbouring partitions outside it cannot
+// change a row, so they are not kept.
 type window []Interval
 
 func newWindow(weeks []dataset.Week, cfg Config) window {
-	const day = 24 * usPerHour
-	ahead := 2*day + minutes(max(cfg.EmailSendMinutes, cfg.ChatSendMinutes, 0))
+	before, after := cfg.reach()
 	var ivs []Interval
 	for _, w := range weeks {
 		m := w.Monday().UnixMicro()
-		ivs = append(ivs, Interval{m - 3*day, m + 7*day + ahead})
+		ivs = append(ivs, Interval{m - before, m + 7*24*usPerHour + after})
 	}
 	return window(NewSet(ivs))
 }

@@ -3,9 +3,11 @@ package analysis_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -164,4 +166,169 @@ func compareRows(t *testing.T, what string, want *analysis.Result, got []dataset
 		t.Errorf("%s: %d of %d rows differ", what, bad, len(w))
 	}
 	_ = fmt.Sprint
+}
+
+// edgeTables builds a dataset around weeks for the edges of the rows a run
+// keeps of its neighbouring partitions: people in the zones furthest from
+// UTC (UTC+14, UTC-12, UTC+13:45 with DST), working every day, with
+// overnight shifts and shifts that start at 24:00, so the working day
+// before a local week and the last day's shift reach furthest out. Each
+// person's time from four days before each week to three days after it is
+// tiled with short pieces, most of them their own out-of-office events (so
+// whether a day is an out-of-office day turns on pieces at the edges), with
+// meetings and messages at random instants over the same span. And for
+// each week and week start, the furthest cases themselves: a person whose
+// day before the week is an out-of-office day by exactly half of its
+// working interval, with one minute of it in the first minute of that day
+// (UTC+14), and a meeting from that day into the week, which is then not
+// counted; and one whose last day of the week is, with one minute of it
+// in the last minute of the next day (UTC-12, a shift from 24:00 to
+// 24:00), with a meeting on that day.
+func edgeTables(seed uint64, weeks []dataset.Week) *dataset.Tables {
+	r := rand.New(rand.NewPCG(seed, 11))
+	zones := []string{"Pacific/Kiritimati", "Etc/GMT+12", "Pacific/Chatham", "Etc/GMT-14"}
+	shifts := [][2]string{{"00:00", "00:00"}, {"24:00", "24:00"}, {"22:00", "06:00"}, {"24:00", "12:00"}}
+	t := &dataset.Tables{}
+	var ids []string
+	for i := range 16 {
+		id := fmt.Sprintf("p%02d", i)
+		ids = append(ids, id)
+		sh := shifts[i%len(shifts)]
+		t.People = append(t.People, dataset.Person{PersonID: id, Domain: "example.com", IsInternal: true,
+			TimeZone: zones[(i/len(shifts))%len(zones)], WorkStart: sh[0], WorkEnd: sh[1],
+			WorkDays: "Mon,Tue,Wed,Thu,Fri,Sat,Sun", Organization: "Eng"})
+	}
+	n := 0
+	event := func(org int, start time.Time, d time.Duration, kind string) *dataset.Event {
+		n++
+		e := dataset.Event{EventID: fmt.Sprintf("e%06d", n), Start: start, End: start.Add(d), Kind: kind,
+			OrganizerID: ids[org], Invitees: 1, AttendeesNotDeclined: 1}
+		t.Attendance = append(t.Attendance, dataset.Attendance{PersonID: ids[org], EventID: e.EventID,
+			Response: dataset.ResponseOrganizer, ShowAs: dataset.ShowAsBusy})
+		t.Events = append(t.Events, e)
+		return &t.Events[len(t.Events)-1]
+	}
+	for _, w := range weeks {
+		from, to := w.Monday().Add(-4*24*time.Hour), w.Monday().Add(10*24*time.Hour)
+		span := int64(to.Sub(from) / time.Minute)
+		at := func() time.Time { return from.Add(time.Duration(r.Int64N(span)) * time.Minute) }
+		for p := range ids {
+			for s := from; s.Before(to); {
+				d := time.Duration(30+r.IntN(330)) * time.Minute
+				if r.IntN(5) > 0 {
+					event(p, s, d, dataset.KindOutOfOffice)
+				}
+				s = s.Add(d)
+			}
+			for range 40 {
+				e := event(p, at(), time.Duration(15+r.IntN(8*60-15))*time.Minute, dataset.KindMeeting)
+				for range 1 + r.IntN(3) {
+					j := r.IntN(len(ids))
+					if j == p {
+						continue
+					}
+					e.Invitees++
+					e.AttendeesNotDeclined++
+					t.Attendance = append(t.Attendance, dataset.Attendance{PersonID: ids[j], EventID: e.EventID,
+						Response: dataset.ResponseAccepted, ShowAs: dataset.ShowAsBusy})
+				}
+			}
+			for k := range 60 {
+				m := dataset.Message{MessageID: fmt.Sprintf("m%s-%s-%02d", w, ids[p], k), Channel: dataset.ChannelEmail,
+					SenderID: ids[p], SentAt: at(), RecipientIDs: []string{ids[r.IntN(len(ids))]}}
+				if k%3 == 0 {
+					m.Channel = dataset.ChannelChat
+				}
+				m.NTo = 1
+				t.Messages = append(t.Messages, m)
+			}
+		}
+	}
+	edge := func(zone, start, end string) (int, *time.Location) {
+		ids = append(ids, fmt.Sprintf("edge%d", len(ids)))
+		t.People = append(t.People, dataset.Person{PersonID: ids[len(ids)-1], Domain: "example.com", IsInternal: true,
+			TimeZone: zone, WorkStart: start, WorkEnd: end, WorkDays: "Mon,Tue,Wed,Thu,Fri,Sat,Sun", Organization: "Eng"})
+		loc, _ := time.LoadLocation(zone)
+		return len(ids) - 1, loc
+	}
+	meet := func(p int, start time.Time, d time.Duration) {
+		e := event(p, start, d, dataset.KindMeeting)
+		e.Invitees, e.AttendeesNotDeclined = 2, 2
+		t.Attendance = append(t.Attendance, dataset.Attendance{PersonID: ids[0], EventID: e.EventID,
+			Response: dataset.ResponseAccepted, ShowAs: dataset.ShowAsBusy})
+	}
+	const h = time.Hour
+	for _, w := range weeks {
+		for _, sunday := range []int{0, 1} { // Monday weeks, then Sunday weeks
+			m := w.Monday()
+			// The day before the local week, 00:00 to 24:00 (a shift from
+			// 00:00 to 00:00): out of office 00:00-00:01 and 01:00-12:59.
+			p, loc := edge("Pacific/Kiritimati", "00:00", "00:00")
+			day := time.Date(m.Year(), m.Month(), m.Day()-1-sunday, 0, 0, 0, 0, loc)
+			event(p, day, time.Minute, dataset.KindOutOfOffice)
+			event(p, day.Add(h), 12*h-time.Minute, dataset.KindOutOfOffice)
+			meet(p, day.Add(23*h), 2*h)
+			// The last day of the local week, whose shift runs from 24:00
+			// to 24:00 the day after it: out of office 11:00-22:59 and
+			// 23:59-24:00 on that next day.
+			p, loc = edge("Etc/GMT+12", "24:00", "24:00")
+			last := time.Date(m.Year(), m.Month(), m.Day()+6-sunday, 0, 0, 0, 0, loc)
+			event(p, last.Add(35*h), 12*h-time.Minute, dataset.KindOutOfOffice)
+			event(p, last.Add(48*h-time.Minute), time.Minute, dataset.KindOutOfOffice)
+			meet(p, last.Add(10*h), h)
+		}
+	}
+	return t
+}
+
+// TestWindowReach checks that the rows a run keeps of its neighbouring
+// partitions are enough at the edges of edgeTables: RunDataset (the rows in
+// the window) and a chain of RunBatch (carrying rows) give the rows of Run
+// (every row), for Monday and Sunday weeks.
+func TestWindowReach(t *testing.T) {
+	defer analysis.MapEverything()()
+	ctx := context.Background()
+	weeks := []dataset.Week{{Year: 2026, Num: 10}, {Year: 2026, Num: 12}, {Year: 2026, Num: 13}, {Year: 2026, Num: 27}}
+	for seed := range uint64(2) {
+		tables := edgeTables(seed, weeks)
+		root := t.TempDir()
+		if err := dataset.WriteTables(ctx, root, tables, dataset.WriteOptions{SnapshotWeek: weeks[len(weeks)-1]}); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"default", "viva"} {
+			t.Run(fmt.Sprintf("seed%d/%s", seed, name), func(t *testing.T) {
+				cfg := preset(t, name)
+				want, err := analysis.Run(ctx, tables, weeks, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want.Included == 0 {
+					t.Fatal("no meeting counted")
+				}
+				got, err := analysis.RunDataset(ctx, root, weeks, cfg, dataset.Shard{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				compareRows(t, "RunDataset", want, got.Rows)
+				d, err := analysis.OpenDataset(ctx, root)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer d.Close()
+				var byWeek []dataset.PersonWeek
+				for i, w := range weeks {
+					var next []dataset.Week
+					if i+1 < len(weeks) {
+						next = weeks[i+1 : i+2]
+					}
+					res, err := d.RunBatch(ctx, []dataset.Week{w}, next, cfg, dataset.Shard{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					byWeek = append(byWeek, res.Rows...)
+				}
+				compareRows(t, "week by week", want, byWeek)
+			})
+		}
+	}
 }

@@ -148,7 +148,7 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 	}
 	total := &analysis.Result{Excluded: map[string]int{}}
 	bands := bandCounts{}
-	sizes, err := newWeekRows(opts.Data)
+	sizes, err := newWeekRows(opts.Data, cfg)
 	if err != nil {
 		return err
 	}
@@ -308,42 +308,50 @@ func parseSize(s string) (int64, error) {
 }
 
 // weekRows holds the input rows (events + attendance + messages) of each
-// week partition, from the Parquet footers.
-type weekRows map[dataset.Week]int64
+// week partition, from the Parquet footers, and the shares of the weeks
+// before and after a batch that its run keeps.
+type weekRows struct {
+	rows          map[dataset.Week]int64
+	before, after float64 // analysis.Config.NeighbourShare
+}
 
-func newWeekRows(root string) (weekRows, error) {
-	rows := weekRows{}
+func newWeekRows(root string, cfg analysis.Config) (weekRows, error) {
+	r := weekRows{rows: map[dataset.Week]int64{}}
+	r.before, r.after = cfg.NeighbourShare()
 	for _, table := range []string{dataset.TableEvents, dataset.TableAttendance, dataset.TableMessages} {
 		ws, err := dataset.ListWeeks(root, table)
 		if err != nil {
-			return nil, err
+			return r, err
 		}
 		for _, w := range ws {
 			n, err := dataset.ScanRows(root, table, []dataset.Week{w})
 			if err != nil {
-				return nil, err
+				return r, err
 			}
-			rows[w] += n
+			r.rows[w] += n
 		}
 	}
-	return rows, nil
+	return r, nil
 }
 
 // estimate is the rows a run of batch holds: its weeks' rows and, of each
-// neighbouring partition, the 3 days in 7 next to the batch that are kept.
+// neighbouring partition, the share next to the batch that is kept (with
+// the default preset, 38 hours of the week before and 36 hours of the week
+// after).
 func (r weekRows) estimate(batch []dataset.Week) int64 {
-	var n int64
-	neighbours := map[dataset.Week]bool{}
+	n := 0.0
+	share := map[dataset.Week]float64{}
 	for _, w := range batch {
-		n += r[w]
-		neighbours[w.Add(-1)], neighbours[w.Add(1)] = true, true
+		n += float64(r.rows[w])
+		share[w.Add(-1)] += r.before
+		share[w.Add(1)] += r.after
 	}
-	for w := range neighbours {
+	for w, s := range share {
 		if !slices.Contains(batch, w) {
-			n += r[w] * 3 / 7
+			n += float64(r.rows[w]) * min(s, 1)
 		}
 	}
-	return n
+	return int64(n)
 }
 
 // autoShards is the number of shards --shards auto splits batch into.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/overload-engine/overload/analysis"
 	"github.com/overload-engine/overload/dataset"
 )
 
@@ -183,9 +185,19 @@ func TestExitCode(t *testing.T) {
 
 func TestBatches(t *testing.T) {
 	w := func(n int) dataset.Week { return dataset.Week{Year: 2026, Num: n} }
+	cfg, err := analysis.Preset("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, after := cfg.NeighbourShare()
+	// 38 hours of the week before, 36 hours of the week after.
+	if wb, wa := 38.0/168, 36.0/168; math.Abs(before-wb) > 1e-9 || math.Abs(after-wa) > 1e-9 {
+		t.Errorf("NeighbourShare() = %g, %g, want %g, %g", before, after, wb, wa)
+	}
+	sizes := func(rows map[dataset.Week]int64) weekRows { return weekRows{rows: rows, before: before, after: after} }
 	const big = rowsPerShard / 2 // two such weeks and their neighbours' edges do not fit
-	rows := weekRows{w(10): big, w(11): big, w(12): 1000, w(13): 1000, w(14): 1000, w(20): 1000}
-	if got, want := rows.estimate([]dataset.Week{w(11)}), int64(big+big*3/7+1000*3/7); got != want {
+	rows := sizes(map[dataset.Week]int64{w(10): big, w(11): big, w(12): 1000, w(13): 1000, w(14): 1000, w(20): 1000})
+	if got, want := rows.estimate([]dataset.Week{w(11)}), int64(big+big*before+1000*after); got != want {
 		t.Errorf("estimate(W11) = %d, want %d", got, want)
 	}
 	got := rows.batches([]dataset.Week{w(20), w(12), w(10), w(11), w(13), w(14), w(12)}, 0)
@@ -193,12 +205,16 @@ func TestBatches(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("auto batches (-want +got):\n%s", d)
 	}
-	// A week of 100,000 generated people between two such weeks: one shard.
-	rows = weekRows{w(17): 9_448_362, w(18): 9_448_362, w(19): 9_448_362, w(20): 20_000_000}
+	// A week of 100,000 generated people between two such weeks, and one of
+	// 12 M rows between two more (17.3 M rows with their edges: over
+	// rowsPerShard, under rowsPerSplit): one shard each.
+	rows = sizes(map[dataset.Week]int64{w(17): 9_448_362, w(18): 9_448_362, w(19): 9_448_362, w(20): 20_000_000,
+		w(30): 12_000_000, w(31): 12_000_000, w(32): 12_000_000})
 	for _, tt := range []struct {
 		batch []dataset.Week
 		want  int
-	}{{[]dataset.Week{w(18)}, 1}, {[]dataset.Week{w(17), w(18)}, 2}, {[]dataset.Week{w(20)}, 2}, {[]dataset.Week{w(30)}, 1}} {
+	}{{[]dataset.Week{w(18)}, 1}, {[]dataset.Week{w(31)}, 1}, {[]dataset.Week{w(17), w(18)}, 2}, {[]dataset.Week{w(20)}, 2},
+		{[]dataset.Week{w(40)}, 1}} {
 		if got := rows.autoShards(tt.batch); got != tt.want {
 			t.Errorf("autoShards(%v) = %d (estimate %d), want %d", tt.batch, got, rows.estimate(tt.batch), tt.want)
 		}
