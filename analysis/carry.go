@@ -1,8 +1,6 @@
 package analysis
 
 import (
-	"slices"
-
 	"github.com/overload-engine/overload/dataset"
 )
 
@@ -105,7 +103,7 @@ func (c *carry) fixAttendance(b *builder) {
 // usable reports whether the builder's batch can take c: c carries the
 // first partition it reads, for the same shard and window.
 func (c *carry) usable(b *builder, first dataset.Week) bool {
-	return c != nil && c.week == first && c.shard == b.shard && slices.Equal(c.window, b.window)
+	return c != nil && c.week == first && c.shard == b.shard && c.window.equal(b.window)
 }
 
 // feedEvents adds c's events to b as scanEvents would from the files.

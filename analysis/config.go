@@ -242,40 +242,45 @@ const (
 	maxZoneOffset = 14 * usPerHour
 )
 
-// reach returns how far before the UTC Monday of an ISO week, and past the
-// UTC Monday after it, the rows that can change its person-weeks lie, in
-// microseconds:
+// A reach is how far before the UTC Monday of an ISO week, and past the
+// UTC Monday after it, rows can change its person-weeks, in microseconds.
+type reach struct{ before, after int64 }
+
+// reach returns the reach of events (with their attendance) and of
+// messages, when some person works overnight shifts or none does:
 //   - A person's local week starts at most 14 hours before its UTC Monday
 //     (UTC+14), the Sunday before with Sunday weeks, and ends at most 12
 //     hours after the next one (UTC-12), a day earlier with Sunday weeks.
-//   - The working days run from the day before the local week to its last
-//     day, and a day's working interval lies within it and the next day
-//     (an overnight shift; work_start may be 24:00): out-of-office events
-//     there decide whether the day is an out-of-office day (SPEC §3,
-//     §8.5), so from the local midnight a day before the week to the
-//     local midnight a day after it.
-//   - A message sent up to a send block after the week's end puts the
-//     start of its block in the week (SPEC §4).
+//   - A message counts in the week it is sent or received in, and one sent
+//     up to a send block after the week's end puts the start of its block
+//     in the week (SPEC §4, §8.2, §8.6).
+//   - An event counts where it overlaps the week, and as a day's
+//     out-of-office time: the working days run from the day before the
+//     local week to its last day, and out-of-office events over a day's
+//     working interval decide whether it is an out-of-office day, whose
+//     meetings (by their start) are not counted (SPEC §3, §8.5). The
+//     interval lies within its day, and with an overnight shift (work_end
+//     at or before work_start, as with work_start 24:00) within its day and
+//     the next. So events reach from the local midnight a day before the
+//     week to the week's end, or with overnight shifts the local midnight a
+//     day after it.
 //
-// Monday weeks reach 38 hours back and 36 forward, Sunday weeks 62 and 12
-// (with send blocks shorter than a day). Events that overlap the span are
-// kept whole.
-func (c Config) reach() (before, after int64) {
+// With Monday weeks, messages reach 14 hours back and 12 hours and a send
+// block forward; events 38 hours back and 12 hours forward, 36 with
+// overnight shifts. Sunday weeks reach a day further back and a day less
+// forward (events with overnight shifts: 12 hours).
+func (c Config) reach(overnight bool) (events, messages reach) {
 	const day = 24 * usPerHour
-	before, end := maxZoneOffset+day, -minZoneOffset
+	start, end := maxZoneOffset, -minZoneOffset
 	if ws, _ := c.weekStart(); ws == time.Sunday {
-		before, end = before+day, end-day
+		start, end = start+day, end-day
 	}
-	return before, max(end+day, end+minutes(c.sendMinutes()))
-}
-
-// NeighbourShare returns the parts of the week before and of the week after
-// a run's weeks whose rows the run keeps (see reach): an estimate of the
-// rows it holds, for sizing batches.
-func (c Config) NeighbourShare() (before, after float64) {
-	b, a := c.reach()
-	const week = float64(7 * 24 * usPerHour)
-	return min(float64(b)/week, 1), min(float64(a)/week, 1)
+	messages = reach{start, end + minutes(c.sendMinutes())}
+	events = reach{start + day, end}
+	if overnight {
+		events.after = end + day
+	}
+	return events, messages
 }
 
 // sendMinutes is the longer of the email and chat send blocks.

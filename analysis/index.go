@@ -221,7 +221,7 @@ type builder struct {
 	computed, tracked []bool
 	shard             dataset.Shard
 	mem               *bigMem // nil: everything on the Go heap
-	window            window  // nil: keep rows of any time
+	window            window  // zero: keep rows of any time
 	explain           bool    // keep what explain shows of messages
 	in, out           *carry  // rows carried from the previous batch, and for the next
 

@@ -40,44 +40,56 @@ func TestWindow(t *testing.T) {
 	m := w10.Monday().UnixMicro()
 	const day, h = 24 * usPerHour, usPerHour
 	for _, tc := range []struct {
-		preset        string
-		before, after int64 // the reach of SPEC's extreme zones, with the working day before and after
+		preset    string
+		overnight bool
+		ev, msg   reach // from the extreme zones, events with the working day before (and after)
 	}{
-		{"default", 14*h + day, 12*h + day},
-		{"viva", 14*h + 2*day, 12 * h},
+		{"default", false, reach{14*h + day, 12 * h}, reach{14 * h, 12*h + 5*usPerMin}},
+		{"default", true, reach{14*h + day, 12*h + day}, reach{14 * h, 12*h + 5*usPerMin}},
+		{"viva", false, reach{14*h + 2*day, -12 * h}, reach{14*h + day, -12*h + 5*usPerMin}},
+		{"viva", true, reach{14*h + 2*day, 12 * h}, reach{14*h + day, -12*h + 5*usPerMin}},
 	} {
 		cfg, _ := Preset(tc.preset)
-		win := newWindow([]dataset.Week{w10, {Year: 2026, Num: 12}}, cfg)
-		end := m + 7*day + tc.after // end of week 10's window
-		for _, c := range []struct {
-			at   int64
-			want bool
-		}{
-			{m - tc.before - 1, false}, {m - tc.before, true}, {end - 1, true},
-			{end, false}, // the gap before week 12's window
-			{m + 14*day - tc.before, true},
-		} {
-			if got := win.contains(c.at); got != c.want {
-				t.Errorf("%s: contains(Monday %+.3f h) = %v, want %v", tc.preset, float64(c.at-m)/float64(h), got, c.want)
+		win := newWindow([]dataset.Week{w10, {Year: 2026, Num: 12}}, cfg, tc.overnight)
+		for _, k := range []struct {
+			name string
+			sp   spans
+			r    reach
+		}{{"events", win.events, tc.ev}, {"messages", win.messages, tc.msg}} {
+			end := m + 7*day + k.r.after // end of week 10's window
+			for _, c := range []struct {
+				at   int64
+				want bool
+			}{
+				{m - k.r.before - 1, false}, {m - k.r.before, true}, {end - 1, true},
+				{end, false}, // the gap before week 12's window
+				{m + 14*day - k.r.before, true},
+			} {
+				if got := k.sp.contains(c.at); got != c.want {
+					t.Errorf("%s (overnight %v) %s: contains(Monday %+.3f h) = %v, want %v",
+						tc.preset, tc.overnight, k.name, float64(c.at-m)/float64(h), got, c.want)
+				}
 			}
-		}
-		for _, c := range []struct {
-			s, e int64
-			want bool
-		}{
-			{m - 10*day, m - tc.before + 1, true}, // a long OOO reaching in
-			{m - 10*day, m - tc.before, false},    // ends where the window starts
-			{end - 1, end - h, true},              // inverted, starts inside: still counted
-			{m - 30*day, m + 30*day, true},        // spans it all
-			{end, end + day, false},               // after it
-		} {
-			if got := win.overlaps(c.s, c.e); got != c.want {
-				t.Errorf("%s: overlaps(%+.2f, %+.2f h) = %v, want %v", tc.preset, float64(c.s-m)/float64(h), float64(c.e-m)/float64(h), got, c.want)
+			for _, c := range []struct {
+				s, e int64
+				want bool
+			}{
+				{m - 10*day, m - k.r.before + 1, true}, // a long OOO reaching in
+				{m - 10*day, m - k.r.before, false},    // ends where the window starts
+				{end - 1, end - h, true},               // inverted, starts inside: still counted
+				{m - 30*day, m + 30*day, true},         // spans it all
+				{end, end + day, false},                // after it
+			} {
+				if got := k.sp.overlaps(c.s, c.e); got != c.want {
+					t.Errorf("%s (overnight %v) %s: overlaps(%+.2f, %+.2f h) = %v, want %v",
+						tc.preset, tc.overnight, k.name, float64(c.s-m)/float64(h), float64(c.e-m)/float64(h), got, c.want)
+				}
 			}
 		}
 	}
-	if !window(nil).contains(m) || !window(nil).overlaps(m, m+1) {
-		t.Error("a nil window must hold every instant")
+	var all window
+	if !all.events.contains(m) || !all.messages.contains(m) || !all.events.overlaps(m, m+1) {
+		t.Error("the zero window must hold every instant")
 	}
 }
 

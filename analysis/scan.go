@@ -36,7 +36,8 @@ func RunDataset(ctx context.Context, root string, weeks []dataset.Week, cfg Conf
 type Dataset struct {
 	root   string
 	people []dataset.Person
-	carry  *carry // from the last RunBatch, for the batch it named as next
+	shifts map[[2]string]bool // the people's (work_start, work_end) pairs
+	carry  *carry             // from the last RunBatch, for the batch it named as next
 }
 
 // OpenDataset reads the people snapshot of the dataset at root.
@@ -45,7 +46,43 @@ func OpenDataset(ctx context.Context, root string) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Dataset{root: root, people: people}, nil
+	d := &Dataset{root: root, people: people, shifts: map[[2]string]bool{}}
+	for i := range people {
+		d.shifts[[2]string{people[i].WorkStart, people[i].WorkEnd}] = true
+	}
+	return d, nil
+}
+
+// overnight reports whether someone in d's snapshot works overnight shifts
+// under cfg (or has working hours that do not parse, which the run then
+// reports).
+func (d *Dataset) overnight(cfg *Config) bool {
+	for sh := range d.shifts {
+		start, end, err := workClock(sh[0], sh[1], cfg)
+		if err != nil || overnightShift(start, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// A Share is the parts of the week before and of the week after a run's
+// weeks whose rows of one kind the run keeps.
+type Share struct{ Before, After float64 }
+
+// NeighbourShares returns the shares of events (with their attendance) and
+// of messages that a run of d under cfg keeps of the neighbouring weeks
+// (see Config.reach), to estimate the rows a batch holds. With the default
+// preset: of events 38 hours of the week before and 12 of the week after,
+// 36 when someone works overnight shifts; of messages 14 hours before and
+// 12 hours and 5 minutes after.
+func (d *Dataset) NeighbourShares(cfg Config) (events, messages Share) {
+	ev, msg := cfg.reach(d.overnight(&cfg))
+	share := func(r reach) Share {
+		const week = float64(7 * 24 * usPerHour)
+		return Share{min(max(float64(r.before)/week, 0), 1), min(max(float64(r.after)/week, 0), 1)}
+	}
+	return share(ev), share(msg)
 }
 
 // Run is RunDataset on d's directory with d's people snapshot.
@@ -67,7 +104,8 @@ func (d *Dataset) RunBatch(ctx context.Context, weeks, next []dataset.Week, cfg 
 	weeks = normWeeks(weeks)
 	root := d.root
 	b := newBuilder(d.people, shard, false)
-	b.window = newWindow(weeks, cfg)
+	overnight := d.overnight(&cfg)
+	b.window = newWindow(weeks, cfg, overnight)
 	in := d.carry
 	d.carry = nil
 	defer in.release() // whatever was not fed
@@ -75,7 +113,7 @@ func (d *Dataset) RunBatch(ctx context.Context, weeks, next []dataset.Week, cfg 
 		b.in = in
 	}
 	if next = normWeeks(next); len(weeks) > 0 && len(next) > 0 && next[0] == weeks[len(weeks)-1].Add(1) {
-		b.out = newCarry(weeks[len(weeks)-1], shard, newWindow(next, cfg))
+		b.out = newCarry(weeks[len(weeks)-1], shard, newWindow(next, cfg, overnight))
 	}
 	b.mem = &bigMem{on: true}
 	defer b.mem.release() // the rows are copies: nothing points into it
@@ -178,11 +216,11 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 			ev := event{s: start[i], e: end[i], organizer: org[i],
 				invitees: invitees[i], notDeclined: notDeclined[i], src: -1,
 				flags: uint8(kind[i]) | eventFlags("", allDay[i], cancelled[i], recurring[i])}
-			if carried && out.window.overlaps(ev.s, ev.e) {
+			if carried && out.window.events.overlaps(ev.s, ev.e) {
 				out.eventKeys = append(out.eventKeys, keys[i])
 				out.events = append(out.events, ev)
 			}
-			if b.window.overlaps(ev.s, ev.e) { // else in a neighbouring week, too far from the weeks analysed
+			if b.window.events.overlaps(ev.s, ev.e) { // else in a neighbouring week, too far from the weeks analysed
 				b.keepEvent(keys[i], ev)
 			}
 		}
@@ -329,8 +367,8 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 		}
 		carried := out != nil && bt.Week == out.week
 		return bt.Views("message_id", func(i int, id string) {
-			here := b.window.contains(at[i]) // else in a neighbouring week, too far from the weeks analysed
-			next := carried && out.window.contains(at[i])
+			here := b.window.messages.contains(at[i]) // else in a neighbouring week, too far from the weeks analysed
+			next := carried && out.window.messages.contains(at[i])
 			if !here && !next {
 				return
 			}
@@ -362,23 +400,36 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 	})
 }
 
-// A window is the instants a run's weeks can be affected by (see
-// Config.reach). Rows of the neighbouring partitions outside it cannot
-// change a row, so they are not kept.
-type window []Interval
-
-func newWindow(weeks []dataset.Week, cfg Config) window {
-	before, after := cfg.reach()
-	var ivs []Interval
-	for _, w := range weeks {
-		m := w.Monday().UnixMicro()
-		ivs = append(ivs, Interval{m - before, m + 7*24*usPerHour + after})
-	}
-	return window(NewSet(ivs))
+// A window is the instants a run's weeks can be affected by, for events
+// (with their attendance) and for messages (see Config.reach; overnight:
+// whether someone works overnight shifts). Rows of the neighbouring
+// partitions outside it cannot change a row, so they are not kept. The
+// zero window holds every instant.
+type window struct {
+	events   spans // an event that overlaps it is kept
+	messages spans // a message sent in it is kept
 }
 
-// contains reports whether t is in w (a nil window holds every instant).
-func (w window) contains(t int64) bool {
+// spans are sorted disjoint intervals; nil holds every instant.
+type spans []Interval
+
+func newWindow(weeks []dataset.Week, cfg Config, overnight bool) window {
+	ev, msg := cfg.reach(overnight)
+	var evs, msgs []Interval
+	for _, w := range weeks {
+		m, end := w.Monday().UnixMicro(), w.Monday().UnixMicro()+7*24*usPerHour
+		evs = append(evs, Interval{m - ev.before, end + ev.after})
+		msgs = append(msgs, Interval{m - msg.before, end + msg.after})
+	}
+	return window{events: spans(NewSet(evs)), messages: spans(NewSet(msgs))}
+}
+
+func (w window) equal(o window) bool {
+	return slices.Equal(w.events, o.events) && slices.Equal(w.messages, o.messages)
+}
+
+// contains reports whether t is in w.
+func (w spans) contains(t int64) bool {
 	if w == nil {
 		return true
 	}
@@ -388,7 +439,7 @@ func (w window) contains(t int64) bool {
 
 // overlaps reports whether an event [s, e) can matter: it overlaps w, or
 // starts in it (empty and inverted events are still counted as excluded).
-func (w window) overlaps(s, e int64) bool {
+func (w spans) overlaps(s, e int64) bool {
 	if w.contains(s) {
 		return true
 	}

@@ -3,6 +3,7 @@ package analysis_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -171,23 +172,29 @@ func compareRows(t *testing.T, what string, want *analysis.Result, got []dataset
 // edgeTables builds a dataset around weeks for the edges of the rows a run
 // keeps of its neighbouring partitions: people in the zones furthest from
 // UTC (UTC+14, UTC-12, UTC+13:45 with DST), working every day, with
-// overnight shifts and shifts that start at 24:00, so the working day
-// before a local week and the last day's shift reach furthest out. Each
-// person's time from four days before each week to three days after it is
-// tiled with short pieces, most of them their own out-of-office events (so
-// whether a day is an out-of-office day turns on pieces at the edges), with
-// meetings and messages at random instants over the same span. And for
-// each week and week start, the furthest cases themselves: a person whose
-// day before the week is an out-of-office day by exactly half of its
-// working interval, with one minute of it in the first minute of that day
-// (UTC+14), and a meeting from that day into the week, which is then not
-// counted; and one whose last day of the week is, with one minute of it
-// in the last minute of the next day (UTC-12, a shift from 24:00 to
-// 24:00), with a meeting on that day.
-func edgeTables(seed uint64, weeks []dataset.Week) *dataset.Tables {
+// overnight shifts (shifts that start at 24:00 among them) or, with
+// overnight false, none, so the working day before a local week and the
+// last day's shift reach furthest out. Each person's time from four days
+// before each week to three days after it is tiled with short pieces, most
+// of them their own out-of-office events (so whether a day is an
+// out-of-office day turns on pieces at the edges), with meetings and
+// messages at random instants over the same span. And for each week and
+// week start, the furthest cases themselves: a person whose day before the
+// week is an out-of-office day by exactly half of its working interval,
+// with one minute of it in the first minute of that day (UTC+14), and a
+// meeting from that day into the week, which is then not counted; with
+// overnight shifts, one whose last day of the week is, with one minute of
+// it in the last minute of the next day (UTC-12, a shift from 24:00 to
+// 24:00), with a meeting on that day. And emails: one received by the first
+// person as their week starts, one sent a second less than a send block
+// after a local week's end (UTC-12).
+func edgeTables(seed uint64, weeks []dataset.Week, overnight bool) *dataset.Tables {
 	r := rand.New(rand.NewPCG(seed, 11))
 	zones := []string{"Pacific/Kiritimati", "Etc/GMT+12", "Pacific/Chatham", "Etc/GMT-14"}
 	shifts := [][2]string{{"00:00", "00:00"}, {"24:00", "24:00"}, {"22:00", "06:00"}, {"24:00", "12:00"}}
+	if !overnight {
+		shifts = [][2]string{{"00:00", "24:00"}, {"09:00", "17:00"}, {"12:00", "24:00"}, {"00:00", "12:00"}}
+	}
 	t := &dataset.Tables{}
 	var ids []string
 	for i := range 16 {
@@ -261,13 +268,28 @@ func edgeTables(seed uint64, weeks []dataset.Week) *dataset.Tables {
 	for _, w := range weeks {
 		for _, sunday := range []int{0, 1} { // Monday weeks, then Sunday weeks
 			m := w.Monday()
-			// The day before the local week, 00:00 to 24:00 (a shift from
-			// 00:00 to 00:00): out of office 00:00-00:01 and 01:00-12:59.
-			p, loc := edge("Pacific/Kiritimati", "00:00", "00:00")
+			// The day before the local week, 00:00 to 24:00: out of office
+			// 00:00-00:01 and 01:00-12:59.
+			day0 := shifts[0] // from 00:00 to 00:00 or 24:00
+			p, loc := edge("Pacific/Kiritimati", day0[0], day0[1])
 			day := time.Date(m.Year(), m.Month(), m.Day()-1-sunday, 0, 0, 0, 0, loc)
 			event(p, day, time.Minute, dataset.KindOutOfOffice)
 			event(p, day.Add(h), 12*h-time.Minute, dataset.KindOutOfOffice)
 			meet(p, day.Add(23*h), 2*h)
+			// An email to them as their local week starts, read in it.
+			t.Messages = append(t.Messages, dataset.Message{MessageID: fmt.Sprintf("early-%s-%d", w, sunday),
+				Channel: dataset.ChannelEmail, SenderID: ids[0], SentAt: day.AddDate(0, 0, 1),
+				RecipientIDs: []string{ids[p]}, NTo: 1})
+			// An email 4:59 after a local week's end: its block starts a
+			// second before it.
+			p, loc = edge("Etc/GMT+12", "09:00", "17:00")
+			end := time.Date(m.Year(), m.Month(), m.Day()+7-sunday, 0, 0, 0, 0, loc)
+			t.Messages = append(t.Messages, dataset.Message{MessageID: fmt.Sprintf("late-%s-%d", w, sunday),
+				Channel: dataset.ChannelEmail, SenderID: ids[p], SentAt: end.Add(5*time.Minute - time.Second),
+				RecipientIDs: []string{ids[0]}, NTo: 1})
+			if !overnight {
+				continue
+			}
 			// The last day of the local week, whose shift runs from 24:00
 			// to 24:00 the day after it: out of office 11:00-22:59 and
 			// 23:59-24:00 on that next day.
@@ -282,22 +304,45 @@ func edgeTables(seed uint64, weeks []dataset.Week) *dataset.Tables {
 }
 
 // TestWindowReach checks that the rows a run keeps of its neighbouring
-// partitions are enough at the edges of edgeTables: RunDataset (the rows in
-// the window) and a chain of RunBatch (carrying rows) give the rows of Run
-// (every row), for Monday and Sunday weeks.
+// partitions are enough at the edges of edgeTables, with and without
+// overnight shifts: RunDataset (the rows in the window) and a chain of
+// RunBatch (carrying rows) give the rows of Run (every row), for Monday
+// and Sunday weeks. The edges are a minute (a second for the send block)
+// inside the window, so a window a minute shorter fails.
 func TestWindowReach(t *testing.T) {
 	defer analysis.MapEverything()()
 	ctx := context.Background()
 	weeks := []dataset.Week{{Year: 2026, Num: 10}, {Year: 2026, Num: 12}, {Year: 2026, Num: 13}, {Year: 2026, Num: 27}}
-	for seed := range uint64(2) {
-		tables := edgeTables(seed, weeks)
+	for i := range 4 {
+		seed, overnight := uint64(i/2), i%2 == 0
+		tables := edgeTables(seed, weeks, overnight)
 		root := t.TempDir()
 		if err := dataset.WriteTables(ctx, root, tables, dataset.WriteOptions{SnapshotWeek: weeks[len(weeks)-1]}); err != nil {
 			t.Fatal(err)
 		}
 		for _, name := range []string{"default", "viva"} {
-			t.Run(fmt.Sprintf("seed%d/%s", seed, name), func(t *testing.T) {
+			t.Run(fmt.Sprintf("seed%d/overnight=%v/%s", seed, overnight, name), func(t *testing.T) {
 				cfg := preset(t, name)
+				if name == "default" {
+					// Of events 38 hours of the week before, and of the week
+					// after 36 hours with overnight shifts, else 12; of
+					// messages 14 hours before and 12 and 5 minutes after.
+					d, err := analysis.OpenDataset(ctx, root)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ev, msg := d.NeighbourShares(cfg)
+					want := analysis.Share{Before: 38.0 / 168, After: 12.0 / 168}
+					if overnight {
+						want.After = 36.0 / 168
+					}
+					if math.Abs(ev.Before-want.Before) > 1e-12 || math.Abs(ev.After-want.After) > 1e-12 {
+						t.Errorf("events' share %+v, want %+v", ev, want)
+					}
+					if want := (analysis.Share{Before: 14.0 / 168, After: (12 + 5.0/60) / 168}); math.Abs(msg.Before-want.Before) > 1e-12 || math.Abs(msg.After-want.After) > 1e-12 {
+						t.Errorf("messages' share %+v, want %+v", msg, want)
+					}
+				}
 				want, err := analysis.Run(ctx, tables, weeks, cfg)
 				if err != nil {
 					t.Fatal(err)

@@ -56,26 +56,40 @@ func newSchedule(p *dataset.Person, cfg *Config) (*schedule, error) {
 	if s.loc, err = loadZone(s.zone); err != nil {
 		return nil, fmt.Errorf("person %s: time_zone %q is not a known IANA zone", p.PersonID, p.TimeZone)
 	}
-	start, end, days := p.WorkStart, p.WorkEnd, p.WorkDays
+	if s.startMin, s.endMin, err = workClock(p.WorkStart, p.WorkEnd, cfg); err != nil {
+		return nil, fmt.Errorf("person %s: %w", p.PersonID, err)
+	}
+	days := p.WorkDays
+	if days == "" {
+		days = cfg.DefaultWorkDays
+	}
+	if s.days, err = parseWorkDays(days); err != nil {
+		return nil, fmt.Errorf("person %s: work_days: %w", p.PersonID, err)
+	}
+	return s, nil
+}
+
+// overnightShift reports whether work from startMin to endMin (minutes
+// after midnight) ends the next day (SPEC §8.10).
+func overnightShift(startMin, endMin int) bool { return endMin <= startMin }
+
+// workClock returns the minutes after midnight at which a person with the
+// given work_start and work_end starts and ends work, empty fields falling
+// back to cfg's defaults.
+func workClock(start, end string, cfg *Config) (startMin, endMin int, err error) {
 	if start == "" {
 		start = cfg.DefaultWorkStart
 	}
 	if end == "" {
 		end = cfg.DefaultWorkEnd
 	}
-	if days == "" {
-		days = cfg.DefaultWorkDays
+	if startMin, err = parseClock(start); err != nil {
+		return 0, 0, fmt.Errorf("work_start: %w", err)
 	}
-	if s.startMin, err = parseClock(start); err != nil {
-		return nil, fmt.Errorf("person %s: work_start: %w", p.PersonID, err)
+	if endMin, err = parseClock(end); err != nil {
+		return 0, 0, fmt.Errorf("work_end: %w", err)
 	}
-	if s.endMin, err = parseClock(end); err != nil {
-		return nil, fmt.Errorf("person %s: work_end: %w", p.PersonID, err)
-	}
-	if s.days, err = parseWorkDays(days); err != nil {
-		return nil, fmt.Errorf("person %s: work_days: %w", p.PersonID, err)
-	}
-	return s, nil
+	return startMin, endMin, nil
 }
 
 // weekBounds returns the local start of w (Monday 00:00, or the Sunday
@@ -111,8 +125,8 @@ func (s *schedule) workDays(weekStart time.Time) []workDay {
 		}
 		st := time.Date(y, m, d+i, 0, s.startMin, 0, 0, s.loc)
 		endDay := d + i
-		if s.endMin <= s.startMin {
-			endDay++ // overnight shift: ends the next day, belongs to this one
+		if overnightShift(s.startMin, s.endMin) {
+			endDay++ // ends the next day, belongs to this one
 		}
 		en := time.Date(y, m, endDay, 0, s.endMin, 0, 0, s.loc)
 		out = append(out, workDay{date: date, iv: Interval{st.UnixMicro(), en.UnixMicro()}})

@@ -148,15 +148,16 @@ func runAnalyze(ctx context.Context, env *Env, opts analyzeOptions) error {
 	}
 	total := &analysis.Result{Excluded: map[string]int{}}
 	bands := bandCounts{}
-	sizes, err := newWeekRows(opts.Data, cfg)
-	if err != nil {
-		return err
-	}
 	ds, err := analysis.OpenDataset(ctx, opts.Data) // the people snapshot, read once
 	if err != nil {
 		return err
 	}
 	defer ds.Close()
+	sizes, err := newWeekRows(opts.Data)
+	if err != nil {
+		return err
+	}
+	sizes.evShare, sizes.msgShare = ds.NeighbourShares(cfg)
 	// Fail now, not after the first batch, if --out cannot be written.
 	if err := os.MkdirAll(filepath.Join(opts.Out, dataset.TablePersonWeek), 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
@@ -307,28 +308,31 @@ func parseSize(s string) (int64, error) {
 	return int64(f * mult), nil
 }
 
-// weekRows holds the input rows (events + attendance + messages) of each
-// week partition, from the Parquet footers, and the shares of the weeks
-// before and after a batch that its run keeps.
+// weekRows holds the input rows of each week partition, from the Parquet
+// footers: events with attendance, and messages, with the shares of the
+// weeks before and after a batch that its run keeps of each.
 type weekRows struct {
-	rows          map[dataset.Week]int64
-	before, after float64 // analysis.Config.NeighbourShare
+	events, messages  map[dataset.Week]int64
+	evShare, msgShare analysis.Share // analysis.Dataset.NeighbourShares
 }
 
-func newWeekRows(root string, cfg analysis.Config) (weekRows, error) {
-	r := weekRows{rows: map[dataset.Week]int64{}}
-	r.before, r.after = cfg.NeighbourShare()
+func newWeekRows(root string) (weekRows, error) {
+	r := weekRows{events: map[dataset.Week]int64{}, messages: map[dataset.Week]int64{}}
 	for _, table := range []string{dataset.TableEvents, dataset.TableAttendance, dataset.TableMessages} {
 		ws, err := dataset.ListWeeks(root, table)
 		if err != nil {
 			return r, err
+		}
+		rows := r.events
+		if table == dataset.TableMessages {
+			rows = r.messages
 		}
 		for _, w := range ws {
 			n, err := dataset.ScanRows(root, table, []dataset.Week{w})
 			if err != nil {
 				return r, err
 			}
-			r.rows[w] += n
+			rows[w] += n
 		}
 	}
 	return r, nil
@@ -336,19 +340,23 @@ func newWeekRows(root string, cfg analysis.Config) (weekRows, error) {
 
 // estimate is the rows a run of batch holds: its weeks' rows and, of each
 // neighbouring partition, the share next to the batch that is kept (with
-// the default preset, 38 hours of the week before and 36 hours of the week
-// after).
+// the default preset, of events 38 hours of the week before and 12 of the
+// week after, 36 when someone works overnight; of messages 14 hours before
+// and 12 hours and 5 minutes after).
 func (r weekRows) estimate(batch []dataset.Week) int64 {
 	n := 0.0
-	share := map[dataset.Week]float64{}
+	type shares struct{ ev, msg float64 }
+	kept := map[dataset.Week]shares{}
 	for _, w := range batch {
-		n += float64(r.rows[w])
-		share[w.Add(-1)] += r.before
-		share[w.Add(1)] += r.after
+		n += float64(r.events[w] + r.messages[w])
+		p, q := kept[w.Add(-1)], kept[w.Add(1)]
+		p.ev, p.msg = p.ev+r.evShare.Before, p.msg+r.msgShare.Before
+		q.ev, q.msg = q.ev+r.evShare.After, q.msg+r.msgShare.After
+		kept[w.Add(-1)], kept[w.Add(1)] = p, q
 	}
-	for w, s := range share {
+	for w, s := range kept {
 		if !slices.Contains(batch, w) {
-			n += float64(r.rows[w]) * min(s, 1)
+			n += float64(r.events[w])*min(s.ev, 1) + float64(r.messages[w])*min(s.msg, 1)
 		}
 	}
 	return int64(n)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,19 +184,28 @@ func TestExitCode(t *testing.T) {
 
 func TestBatches(t *testing.T) {
 	w := func(n int) dataset.Week { return dataset.Week{Year: 2026, Num: n} }
-	cfg, err := analysis.Preset("default")
-	if err != nil {
-		t.Fatal(err)
+	// The default preset's shares with overnight shifts: of events 38 hours
+	// of the week before and 36 of the week after, of messages 14 and 12:05.
+	ev := analysis.Share{Before: 38.0 / 168, After: 36.0 / 168}
+	msg := analysis.Share{Before: 14.0 / 168, After: (12 + 5.0/60) / 168}
+	// A third of each week's rows are events and attendance, as in
+	// generated data.
+	sizes := func(rows map[dataset.Week]int64) weekRows {
+		r := weekRows{events: map[dataset.Week]int64{}, messages: map[dataset.Week]int64{}, evShare: ev, msgShare: msg}
+		for w, n := range rows {
+			r.events[w], r.messages[w] = n/3, n-n/3
+		}
+		return r
 	}
-	before, after := cfg.NeighbourShare()
-	// 38 hours of the week before, 36 hours of the week after.
-	if wb, wa := 38.0/168, 36.0/168; math.Abs(before-wb) > 1e-9 || math.Abs(after-wa) > 1e-9 {
-		t.Errorf("NeighbourShare() = %g, %g, want %g, %g", before, after, wb, wa)
-	}
-	sizes := func(rows map[dataset.Week]int64) weekRows { return weekRows{rows: rows, before: before, after: after} }
 	const big = rowsPerShard / 2 // two such weeks and their neighbours' edges do not fit
 	rows := sizes(map[dataset.Week]int64{w(10): big, w(11): big, w(12): 1000, w(13): 1000, w(14): 1000, w(20): 1000})
-	if got, want := rows.estimate([]dataset.Week{w(11)}), int64(big+big*before+1000*after); got != want {
+	kept := func(n int64, before bool) float64 {
+		if before {
+			return float64(n/3)*ev.Before + float64(n-n/3)*msg.Before
+		}
+		return float64(n/3)*ev.After + float64(n-n/3)*msg.After
+	}
+	if got, want := rows.estimate([]dataset.Week{w(11)}), int64(big+kept(big, true)+kept(1000, false)); got != want {
 		t.Errorf("estimate(W11) = %d, want %d", got, want)
 	}
 	got := rows.batches([]dataset.Week{w(20), w(12), w(10), w(11), w(13), w(14), w(12)}, 0)
@@ -206,10 +214,10 @@ func TestBatches(t *testing.T) {
 		t.Errorf("auto batches (-want +got):\n%s", d)
 	}
 	// A week of 100,000 generated people between two such weeks, and one of
-	// 12 M rows between two more (17.3 M rows with their edges: over
+	// 14 M rows between two more (17.5 M rows with their edges: over
 	// rowsPerShard, under rowsPerSplit): one shard each.
 	rows = sizes(map[dataset.Week]int64{w(17): 9_448_362, w(18): 9_448_362, w(19): 9_448_362, w(20): 20_000_000,
-		w(30): 12_000_000, w(31): 12_000_000, w(32): 12_000_000})
+		w(30): 14_000_000, w(31): 14_000_000, w(32): 14_000_000})
 	for _, tt := range []struct {
 		batch []dataset.Week
 		want  int
