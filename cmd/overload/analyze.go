@@ -48,15 +48,15 @@ YAML file of the constants (see configs/analysis.yaml); its fields override
 the preset.
 
 Large organisations: analyze streams. It reads only the columns the metrics
-need, a batch of weeks at a time (plus the days of the neighbouring
-partitions a local week reaches into), and splits people into shards by a
-stable hash of person_id, holding one shard of one batch in memory at a
-time. From the row counts in the Parquet footers, --batch-weeks auto puts
-as many weeks in a batch as fit in about 16 million input rows, and
---shards auto splits a batch of more than about 20 million (a week of an
-organisation well over 100,000 people): every shard reads the batch's
-files again, so a split costs time and saves little memory. Give numbers
-to override either.
+need, a batch of weeks at a time (plus the hours of the neighbouring
+partitions a local week can reach, at most 62 before it and 36 after), and
+splits people into shards by a stable hash of person_id, holding one shard
+of one batch in memory at a time. From the row counts in the Parquet
+footers, --batch-weeks auto puts as many weeks in a batch as fit in about
+16 million input rows, and --shards auto splits a batch of more than about
+20 million (a week of an organisation well over 100,000 people): every
+shard reads the batch's files again, so a split costs time and saves
+little memory. Give numbers to override either.
 --memory-limit is a soft limit on the Go heap (default 1536MiB, or
 $GOMEMLIMIT when set): the garbage collector works harder near it instead
 of letting the heap double. The large per-shard arrays (messages, the
@@ -250,9 +250,10 @@ func writeBatch(ctx context.Context, out string, batch []dataset.Week, rows []da
 
 // rowsPerShard is the input rows (events + attendance + messages, with the
 // kept share of neighbouring partitions) --batch-weeks auto aims to hold in
-// memory at once. Measured on 100,000 generated people:
-// a week with its previous week as a full neighbour (9.4 M + 3/7 × 9.5 M
-// rows) in one shard peaked at 1.41 GB RSS in 11.5 s; split in two shards
+// memory at once. Measured on 100,000 generated people, when a batch kept
+// 3 days of the week before it: a week with its previous week as a full
+// neighbour (9.4 M + 3/7 × 9.5 M rows) in one shard peaked at 1.41 GB RSS
+// in 11.5 s; split in two shards
 // it took 18.5 s and 1.74 GB (messages to people of both shards are kept
 // by both, and each shard decodes the files again).
 const rowsPerShard = 16_000_000
@@ -262,11 +263,13 @@ const rowsPerShard = 16_000_000
 // rowsPerShard) into shards. It is higher than rowsPerShard because a split
 // saves little memory and costs much time: each shard decodes every file
 // again, and a message is kept by every shard with one of its people.
-// Measured on 100,000 generated people (2026-12-05): a week between two
-// full neighbours (17.5 M rows estimated, its previous week's rows carried
-// in memory) took 8.9 s a week and 1,818 MiB in one shard, 20.8 s and
+// Measured on 100,000 generated people (2026-12-05, when a batch kept 3
+// days before it and 2 after): a week between two full neighbours (17.5 M
+// rows estimated, its previous week's rows carried in memory) took 8.9 s a week and 1,818 MiB in one shard, 20.8 s and
 // 1,852 MiB in two; a batch of two such weeks (26.9 M rows) 15.1 s and
-// 2,240 MiB in one shard, 46.0 s and 1,972 MiB in three.
+// 2,240 MiB in one shard, 46.0 s and 1,972 MiB in three. Keeping 38 hours
+// before and 36 after for every row (2026-12-06), batches of two such
+// weeks in one shard still peaked at 2,185,716 KiB.
 const rowsPerSplit = 20_000_000
 
 // defaultMemoryLimit is --memory-limit's default: twice the heap limit
