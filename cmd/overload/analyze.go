@@ -265,11 +265,12 @@ const rowsPerShard = 16_000_000
 // again, and a message is kept by every shard with one of its people.
 // Measured on 100,000 generated people (2026-12-05, when a batch kept 3
 // days before it and 2 after): a week between two full neighbours (17.5 M
-// rows estimated, its previous week's rows carried in memory) took 8.9 s a week and 1,818 MiB in one shard, 20.8 s and
-// 1,852 MiB in two; a batch of two such weeks (26.9 M rows) 15.1 s and
-// 2,240 MiB in one shard, 46.0 s and 1,972 MiB in three. Keeping 38 hours
-// before and 36 after for every row (2026-12-06), batches of two such
-// weeks in one shard still peaked at 2,185,716 KiB.
+// rows estimated, its previous week's rows carried in memory) took 8.9 s a
+// week and 1,818 MiB in one shard, 20.8 s and 1,852 MiB in two; a batch
+// of two such weeks (26.9 M rows) 15.1 s and 2,240 MiB in one shard, 46.0 s
+// and 1,972 MiB in three. Keeping 38 hours before and 36 after for every
+// row (2026-12-06), batches of two such weeks in one shard still peaked at
+// 2,185,716 KiB.
 const rowsPerSplit = 20_000_000
 
 // defaultMemoryLimit is --memory-limit's default: twice the heap limit
