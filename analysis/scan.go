@@ -417,7 +417,8 @@ func newWindow(weeks []dataset.Week, cfg Config, overnight bool) window {
 	ev, msg := cfg.reach(overnight)
 	var evs, msgs []Interval
 	for _, w := range weeks {
-		m, end := w.Monday().UnixMicro(), w.Monday().UnixMicro()+7*24*usPerHour
+		m := w.Monday().UnixMicro()
+		end := m + 7*24*usPerHour
 		evs = append(evs, Interval{m - ev.before, end + ev.after})
 		msgs = append(msgs, Interval{m - msg.before, end + msg.after})
 	}

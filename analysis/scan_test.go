@@ -103,18 +103,8 @@ func TestRunDatasetMatchesRun(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var byWeek []dataset.PersonWeek
 				carried := 0
-				for i, w := range ws {
-					var next []dataset.Week
-					if i+1 < len(ws) {
-						next = ws[i+1 : i+2]
-					}
-					res, err := d2.RunBatch(ctx, []dataset.Week{w}, next, cfg, dataset.Shard{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					byWeek = append(byWeek, res.Rows...)
+				byWeek := runWeekByWeek(t, d2, ws, cfg, func(w dataset.Week, next []dataset.Week) {
 					cw, msgs, events, att, ok := analysis.Carried(d2)
 					if want := next != nil && next[0] == w.Add(1); ok != want || ok && cw != w {
 						t.Fatalf("after %s (next %v): carried %v %v, want %v", w, next, cw, ok, want)
@@ -125,7 +115,7 @@ func TestRunDatasetMatchesRun(t *testing.T) {
 							t.Errorf("carried %s: %d messages, %d events, %d attendance rows: want some of each", w, msgs, events, att)
 						}
 					}
-				}
+				})
 				if carried == 0 {
 					t.Fatalf("weeks %v: no batch carried rows to the next", ws)
 				}
@@ -142,6 +132,29 @@ func maps(a, b map[string]int) bool {
 		}
 	}
 	return len(a) == len(b)
+}
+
+// runWeekByWeek runs weeks on d one batch each, naming the following week
+// as the next batch (so a batch takes the rows the one before carried), and
+// returns their rows; after, if not nil, is called after each batch.
+func runWeekByWeek(t *testing.T, d *analysis.Dataset, weeks []dataset.Week, cfg analysis.Config, after func(w dataset.Week, next []dataset.Week)) []dataset.PersonWeek {
+	t.Helper()
+	var rows []dataset.PersonWeek
+	for i, w := range weeks {
+		var next []dataset.Week
+		if i+1 < len(weeks) {
+			next = weeks[i+1 : i+2]
+		}
+		res, err := d.RunBatch(context.Background(), []dataset.Week{w}, next, cfg, dataset.Shard{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, res.Rows...)
+		if after != nil {
+			after(w, next)
+		}
+	}
+	return rows
 }
 
 func compareRows(t *testing.T, what string, want *analysis.Result, got []dataset.PersonWeek) {
@@ -323,14 +336,15 @@ func TestWindowReach(t *testing.T) {
 		for _, name := range []string{"default", "viva"} {
 			t.Run(fmt.Sprintf("seed%d/overnight=%v/%s", seed, overnight, name), func(t *testing.T) {
 				cfg := preset(t, name)
+				d, err := analysis.OpenDataset(ctx, root)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer d.Close()
 				if name == "default" {
 					// Of events 38 hours of the week before, and of the week
 					// after 36 hours with overnight shifts, else 12; of
 					// messages 14 hours before and 12 and 5 minutes after.
-					d, err := analysis.OpenDataset(ctx, root)
-					if err != nil {
-						t.Fatal(err)
-					}
 					ev, msg := d.NeighbourShares(cfg)
 					want := analysis.Share{Before: 38.0 / 168, After: 12.0 / 168}
 					if overnight {
@@ -355,24 +369,7 @@ func TestWindowReach(t *testing.T) {
 					t.Fatal(err)
 				}
 				compareRows(t, "RunDataset", want, got.Rows)
-				d, err := analysis.OpenDataset(ctx, root)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer d.Close()
-				var byWeek []dataset.PersonWeek
-				for i, w := range weeks {
-					var next []dataset.Week
-					if i+1 < len(weeks) {
-						next = weeks[i+1 : i+2]
-					}
-					res, err := d.RunBatch(ctx, []dataset.Week{w}, next, cfg, dataset.Shard{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					byWeek = append(byWeek, res.Rows...)
-				}
-				compareRows(t, "week by week", want, byWeek)
+				compareRows(t, "week by week", want, runWeekByWeek(t, d, weeks, cfg, nil))
 			})
 		}
 	}
