@@ -190,7 +190,8 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 	cols := []string{"event_id", "start", "end", "is_all_day", "is_cancelled", "is_recurring",
 		"organizer_id", "invitees", "attendees_not_declined", "kind"}
 	kindCode := func(s string) int32 { return int32(eventFlags(s, false, false, false)) }
-	return dataset.Scan(ctx, root, dataset.TableEvents, ws, cols, []string{"organizer_id", "kind"}, func(bt *dataset.Batch) error {
+	within := b.within(func(w window) spans { return w.events })
+	return dataset.Scan(ctx, root, dataset.TableEvents, ws, cols, []string{"organizer_id", "kind"}, within, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		keys := make([]eventKey, n)
 		start, end := make([]int64, n), make([]int64, n)
@@ -253,7 +254,7 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 		return -1
 	}
 	unknown := map[eventKey]int32{} // event ids of carried rows that no events row has here
-	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, func(bt *dataset.Batch) error {
+	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, nil, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		person, ev := make([]int32, n), make([]int32, n)
 		rc, sc := make([]int32, n), make([]int32, n)
@@ -333,7 +334,8 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 		b.in.feedMessages(b)
 	}
 	grown := false
-	return dataset.Scan(ctx, root, dataset.TableMessages, ws, cols, dict, func(bt *dataset.Batch) error {
+	within := b.within(func(w window) spans { return w.messages })
+	return dataset.Scan(ctx, root, dataset.TableMessages, ws, cols, dict, within, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		if len(b.msgs)+n > maxMessages {
 			return fmt.Errorf("%s: more than %d messages in one batch and shard: analyse fewer weeks at a time (--batch-weeks) or in more shards (--shards)", bt.Path, maxMessages)
@@ -398,6 +400,22 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 			}
 		})
 	})
+}
+
+// within returns the instants of b's window for rows of one kind (of
+// picks them): Scan reads only the row groups of the neighbouring
+// partitions that can hold rows there. (The rows b carries to the next
+// batch are of its own last week, which Scan reads whole.) nil: all.
+func (b *builder) within(of func(window) spans) []dataset.TimeRange {
+	here := of(b.window)
+	if here == nil {
+		return nil
+	}
+	out := make([]dataset.TimeRange, len(here))
+	for i, iv := range here {
+		out[i] = dataset.TimeRange{From: iv.S, To: iv.E}
+	}
+	return out
 }
 
 // A window is the instants a run's weeks can be affected by, for events

@@ -241,6 +241,7 @@ type table[T any] struct {
 	name   string
 	cols   []column[T]
 	schema *arrow.Schema
+	band   func(*T) uint8 // if not nil, a row group holds rows of one band (bands.go)
 }
 
 func newTable[T any](name string, cols ...column[T]) *table[T] {

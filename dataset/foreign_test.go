@@ -75,7 +75,7 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-func writeForeign(t *testing.T, mem memory.Allocator, root string, ff foreignFile) string {
+func writeForeign(t *testing.T, mem memory.Allocator, root string, ff foreignFile, props ...parquet.WriterProperty) string {
 	t.Helper()
 	data, err := json.Marshal(ff.rows)
 	if err != nil {
@@ -102,7 +102,7 @@ func writeForeign(t *testing.T, mem memory.Allocator, root string, ff foreignFil
 	} else {
 		aopts = append(aopts, pqarrow.WithDeprecatedInt96Timestamps(true))
 	}
-	fw, err := pqarrow.NewFileWriter(ff.schema, f, parquet.NewWriterProperties(parquet.WithAllocator(mem)),
+	fw, err := pqarrow.NewFileWriter(ff.schema, f, parquet.NewWriterProperties(append([]parquet.WriterProperty{parquet.WithAllocator(mem)}, props...)...),
 		pqarrow.NewArrowWriterProperties(aopts...))
 	if err != nil {
 		t.Fatal(err)

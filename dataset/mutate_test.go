@@ -45,7 +45,7 @@ func TestReadMutatedFiles(t *testing.T) {
 			// The streaming reader too (dictionaries, decoding ahead).
 			w10 := dataset.Week{Year: 2026, Num: 10}
 			cols := []string{"event_id", "start", "organizer_id", "kind", "invitees"}
-			err := dataset.Scan(context.Background(), root, dataset.TableEvents, []dataset.Week{w10}, cols, []string{"organizer_id", "kind"},
+			err := dataset.Scan(context.Background(), root, dataset.TableEvents, []dataset.Week{w10}, cols, []string{"organizer_id", "kind"}, nil,
 				func(b *dataset.Batch) error {
 					n := b.Len()
 					codes, start, inv := make([]int32, n), make([]int64, n), make([]int32, n)

@@ -89,12 +89,22 @@ func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, m
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	for lo := 0; lo < len(rows); lo += rowGroupRows {
+	for lo, hi := 0, 0; lo < len(rows); lo = hi {
 		if err := ctx.Err(); err != nil {
 			fw.Close()
 			return err
 		}
-		rec := t.record(mem, rows[lo:min(lo+rowGroupRows, len(rows))])
+		hi = min(lo+rowGroupRows, len(rows))
+		if t.band != nil { // a row group ends with its band
+			band := t.band(&rows[lo])
+			for k := lo + 1; k < hi; k++ {
+				if t.band(&rows[k]) != band {
+					hi = k
+					break
+				}
+			}
+		}
+		rec := t.record(mem, rows[lo:hi])
 		err := fw.Write(rec)
 		rec.Release()
 		if err != nil {

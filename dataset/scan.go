@@ -23,9 +23,14 @@ import (
 // not unique ones like message_id, where a dictionary only costs). fn is
 // called one batch at a time; the batch is released when fn returns.
 //
+// within, if not nil, names the instants (sorted, disjoint) whose rows the
+// caller keeps: of events and messages, row groups whose statistics show
+// no row there are not read (see bands.go). Rows outside within still
+// come from the row groups read; the caller filters them.
+//
 // Files are accepted and rejected exactly as by ReadTables; every error
 // names the file.
-func Scan(ctx context.Context, root, table string, weeks []Week, columns, dict []string, fn func(*Batch) error) error {
+func Scan(ctx context.Context, root, table string, weeks []Week, columns, dict []string, within []TimeRange, fn func(*Batch) error) error {
 	var known []string
 	switch table {
 	case TableEvents:
@@ -60,7 +65,7 @@ func Scan(ctx context.Context, root, table string, weeks []Week, columns, dict [
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				if err := scanFile(ctx, path, table, w, columns, dict, required, fn); err != nil {
+				if err := scanFile(ctx, path, table, w, columns, dict, required, within, fn); err != nil {
 					return err
 				}
 			}
@@ -103,7 +108,7 @@ func requiredColumns(table string) []string {
 	return out
 }
 
-func scanFile(ctx context.Context, path, table string, w Week, columns, dict []string, required map[string]bool, fn func(*Batch) error) (err error) {
+func scanFile(ctx context.Context, path, table string, w Week, columns, dict []string, required map[string]bool, within []TimeRange, fn func(*Batch) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("read %s: corrupt Parquet file: %v", path, p)
@@ -162,6 +167,10 @@ func scanFile(ctx context.Context, path, table string, w Week, columns, dict []s
 	if pr.NumRows() == 0 || len(leaves) == 0 {
 		return nil
 	}
+	rowGroups := rowGroupsWithin(pr, table, within)
+	if rowGroups != nil && len(rowGroups) == 0 {
+		return nil
+	}
 	if readDict {
 		// The reader fixes the Arrow types when it is made: make it again
 		// with the dictionary columns set.
@@ -169,7 +178,7 @@ func scanFile(ctx context.Context, path, table string, w Week, columns, dict []s
 			return fmt.Errorf("read %s: %w", path, err)
 		}
 	}
-	rr, err := fr.GetRecordReader(ctx, leaves, nil)
+	rr, err := fr.GetRecordReader(ctx, leaves, rowGroups)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}

@@ -110,9 +110,18 @@ func (w *Writer) Write(ctx context.Context, t *Tables, eventStart func(eventID s
 	if err != nil {
 		return err
 	}
+	band := make([]uint8, len(msg))
+	for i := range msg {
+		band[i] = messageBands.of(msg[i].SentAt)
+	}
 	return writePieceByWeek(ctx, w, messagesTable, msg,
 		func(i int) Week { return WeekOf(msg[i].SentAt) },
-		func(i, j int) int { return compareMessages(&msg[i], &msg[j]) })
+		func(i, j int) int {
+			if c := int(band[i]) - int(band[j]); c != 0 {
+				return c
+			}
+			return compareMessages(&msg[i], &msg[j])
+		})
 }
 
 // Close writes people into the SnapshotWeek partition (if any), then

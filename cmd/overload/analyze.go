@@ -49,7 +49,9 @@ the preset.
 
 Large organisations: analyze streams. It reads only the columns the metrics
 need, a batch of weeks at a time (plus the hours of the neighbouring
-partitions a local week can reach, at most 62 before it and 36 after), and
+partitions a local week can reach, at most 62 before it and 36 after: files
+written by overload keep the first and last hours of each week in row groups
+of their own, and analyze skips the others by their statistics), and
 splits people into shards by a stable hash of person_id, holding one shard
 of one batch in memory at a time. From the row counts in the Parquet
 footers, --batch-weeks auto puts as many weeks in a batch as fit in about

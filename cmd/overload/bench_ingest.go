@@ -617,7 +617,7 @@ func countDataset(ctx context.Context, root string) (people int, rows int64, err
 		if err != nil {
 			return 0, 0, err
 		}
-		err = dataset.Scan(ctx, root, table, weeks, []string{col}, nil, func(b *dataset.Batch) error {
+		err = dataset.Scan(ctx, root, table, weeks, []string{col}, nil, nil, func(b *dataset.Batch) error {
 			rows += int64(b.Len())
 			return nil
 		})
