@@ -190,7 +190,7 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 	cols := []string{"event_id", "start", "end", "is_all_day", "is_cancelled", "is_recurring",
 		"organizer_id", "invitees", "attendees_not_declined", "kind"}
 	kindCode := func(s string) int32 { return int32(eventFlags(s, false, false, false)) }
-	within := b.within(func(w window) spans { return w.events })
+	within := b.within(weeks, b.window.events)
 	return dataset.Scan(ctx, root, dataset.TableEvents, ws, cols, []string{"organizer_id", "kind"}, within, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		keys := make([]eventKey, n)
@@ -254,7 +254,20 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 		return -1
 	}
 	unknown := map[eventKey]int32{} // event ids of carried rows that no events row has here
-	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, nil, func(bt *dataset.Batch) error {
+	// Of the neighbours, only rows of the events kept can count: read the
+	// row groups that can hold an event starting when they do.
+	var starts spans
+	if len(b.events) > 0 {
+		lo, hi := b.events[0].s, b.events[0].s
+		for i := range b.events {
+			lo, hi = min(lo, b.events[i].s), max(hi, b.events[i].s)
+		}
+		starts = spans{{S: lo, E: hi + 1}}
+	} else {
+		starts = spans{} // none
+	}
+	within := b.within(weeks, starts)
+	return dataset.Scan(ctx, root, dataset.TableAttendance, ws, cols, cols, within, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		person, ev := make([]int32, n), make([]int32, n)
 		rc, sc := make([]int32, n), make([]int32, n)
@@ -334,7 +347,7 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 		b.in.feedMessages(b)
 	}
 	grown := false
-	within := b.within(func(w window) spans { return w.messages })
+	within := b.within(weeks, b.window.messages)
 	return dataset.Scan(ctx, root, dataset.TableMessages, ws, cols, dict, within, func(bt *dataset.Batch) error {
 		n := bt.Len()
 		if len(b.msgs)+n > maxMessages {
@@ -402,20 +415,26 @@ func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset
 	})
 }
 
-// within returns the instants of b's window for rows of one kind (of
-// picks them): Scan reads only the row groups of the neighbouring
-// partitions that can hold rows there. (The rows b carries to the next
-// batch are of its own last week, which Scan reads whole.) nil: all.
-func (b *builder) within(of func(window) spans) []dataset.TimeRange {
-	here := of(b.window)
-	if here == nil {
+// within returns, for Scan, the instants whose rows b keeps of a
+// neighbouring partition: of its window for events and messages, of its
+// events' starts for attendance; the partitions of weeks are read whole.
+// Scan reads only the row groups of the neighbours that can hold such
+// rows. (The rows b carries to the next batch are of its own last week.)
+// nil at: all.
+func (b *builder) within(weeks []dataset.Week, at spans) func(dataset.Week) []dataset.TimeRange {
+	if at == nil {
 		return nil
 	}
-	out := make([]dataset.TimeRange, len(here))
-	for i, iv := range here {
+	out := make([]dataset.TimeRange, len(at))
+	for i, iv := range at {
 		out[i] = dataset.TimeRange{From: iv.S, To: iv.E}
 	}
-	return out
+	return func(w dataset.Week) []dataset.TimeRange {
+		if slices.Contains(weeks, w) {
+			return nil
+		}
+		return out
+	}
 }
 
 // A window is the instants a run's weeks can be affected by, for events

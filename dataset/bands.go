@@ -1,6 +1,8 @@
 package dataset
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/parquet"
@@ -72,27 +74,90 @@ func sinceMonday(t time.Time) time.Duration {
 // A TimeRange is the instants [From, To), in µs since the Unix epoch.
 type TimeRange struct{ From, To int64 }
 
+// Attendance has no time of its own: it is banded by the start of each
+// row's event (sorted band first), and each file's key-value metadata
+// records, under eventStartsKey, the range of those starts in each row
+// group ("from:to" in µs, [from, to), comma-separated, one per row group).
+const eventStartsKey = "overload.event_starts"
+
+// span returns the range of starts: [least, greatest+1).
+func span(starts []int64) TimeRange {
+	r := TimeRange{From: starts[0], To: starts[0] + 1}
+	for _, s := range starts[1:] {
+		r.From, r.To = min(r.From, s), max(r.To, s+1)
+	}
+	return r
+}
+
+func formatRanges(rs []TimeRange) string {
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(r.From, 10))
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatInt(r.To, 10))
+	}
+	return b.String()
+}
+
+// parseRanges parses formatRanges' output, or returns nil.
+func parseRanges(s string) []TimeRange {
+	var out []TimeRange
+	for _, f := range strings.Split(s, ",") {
+		a, b, ok := strings.Cut(f, ":")
+		from, err1 := strconv.ParseInt(a, 10, 64)
+		to, err2 := strconv.ParseInt(b, 10, 64)
+		if !ok || err1 != nil || err2 != nil || to < from {
+			return nil
+		}
+		out = append(out, TimeRange{from, to})
+	}
+	return out
+}
+
 // rowGroupsWithin returns the row groups of pr that can hold a row of
 // table in ranges (sorted, disjoint): for messages a sent_at in one of
-// them, for events a start in one or a [start, end) overlapping one. A
-// row group is skipped only when its statistics of those columns prove
-// it has none (files without statistics, or with times not stored as
-// INT64 timestamps, are read whole). nil ranges, or every row group
-// kept, return nil: read all.
+// them, for events a start in one or a [start, end) overlapping one, for
+// attendance an event start in one. A row group is skipped only when its
+// statistics of those columns (of attendance, the ranges under
+// eventStartsKey) prove it has none: files without them, or with times
+// not stored as INT64 timestamps, are read whole. nil ranges, or every
+// row group kept, return nil: read all.
 func rowGroupsWithin(pr *file.Reader, table string, ranges []TimeRange) []int {
 	if ranges == nil {
 		return nil
 	}
+	md := pr.MetaData()
 	var cols []string
 	switch table {
 	case TableEvents:
 		cols = []string{"start", "end"}
 	case TableMessages:
 		cols = []string{"sent_at"}
+	case TableAttendance:
+		v := md.KeyValueMetadata().FindValue(eventStartsKey)
+		if v == nil {
+			return nil
+		}
+		starts := parseRanges(*v)
+		if len(starts) != md.NumRowGroups() {
+			return nil // not as written: read all
+		}
+		keep := make([]int, 0, len(starts))
+		for rg, r := range starts {
+			if overlapsAny(ranges, r.From, r.To-1) {
+				keep = append(keep, rg)
+			}
+		}
+		if len(keep) == len(starts) {
+			return nil
+		}
+		return keep
 	default:
 		return nil
 	}
-	md := pr.MetaData()
 	idx := make([]int, len(cols))
 	for i, c := range cols {
 		if idx[i] = md.Schema.ColumnIndexByName(c); idx[i] < 0 {

@@ -50,6 +50,11 @@ func bandTables() (*Tables, time.Time) {
 	}
 	tb.Events = append(tb.Events, Event{EventID: "long", Start: monday.Add(58 * time.Hour), End: monday.Add(7*24*time.Hour + 9*time.Hour),
 		OrganizerID: "p0", Kind: "meeting", Source: "test"})
+	for _, e := range tb.Events {
+		for p := range 3 {
+			tb.Attendance = append(tb.Attendance, Attendance{PersonID: fmt.Sprintf("p%d", p), EventID: e.EventID, Response: "accepted", ShowAs: "busy"})
+		}
+	}
 	return tb, monday
 }
 
@@ -58,10 +63,32 @@ func bandTables() (*Tables, time.Time) {
 func scanTimes(t *testing.T, root, table string, within []TimeRange) (ids []string, at []int64) {
 	t.Helper()
 	id, col := "message_id", "sent_at"
-	if table == TableEvents {
+	switch table {
+	case TableEvents:
 		id, col = "event_id", "start"
+	case TableAttendance: // the time of the row's event
+		starts := map[string]int64{}
+		tb, _ := bandTables()
+		for _, e := range tb.Events {
+			starts[e.EventID] = e.Start.UnixMicro()
+		}
+		var only func(Week) []TimeRange
+		if within != nil {
+			only = func(Week) []TimeRange { return within }
+		}
+		err := Scan(context.Background(), root, table, []Week{{Year: 2026, Num: 12}}, []string{"event_id"}, nil, only, func(b *Batch) error {
+			return b.Views("event_id", func(_ int, s string) { ids, at = append(ids, s), append(at, starts[s]) })
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids, at
 	}
-	err := Scan(context.Background(), root, table, []Week{{Year: 2026, Num: 12}}, []string{id, col}, nil, within, func(b *Batch) error {
+	var only func(Week) []TimeRange
+	if within != nil {
+		only = func(Week) []TimeRange { return within }
+	}
+	err := Scan(context.Background(), root, table, []Week{{Year: 2026, Num: 12}}, []string{id, col}, nil, only, func(b *Batch) error {
 		micros := make([]int64, b.Len())
 		if err := b.Micros(col, micros); err != nil {
 			return err
@@ -87,7 +114,7 @@ func TestBands(t *testing.T) {
 	m := monday.UnixMicro()
 	const hour = int64(time.Hour / time.Microsecond)
 	bandOf := func(table string, us int64) uint8 {
-		if table == TableEvents {
+		if table != TableMessages {
 			return eventBands.of(time.UnixMicro(us))
 		}
 		return messageBands.of(time.UnixMicro(us))
@@ -123,6 +150,10 @@ func TestBands(t *testing.T) {
 		// The long event starts on Wednesday and ends on the next Monday.
 		{TableEvents, []TimeRange{{m + 7*24*hour + 8*hour, m + 14*24*hour}}, []uint8{1}, []string{"long"}},
 		{TableEvents, []TimeRange{{m + 7*24*hour - 38*hour, m + 14*24*hour}}, []uint8{1, 2}, []string{"long", "e167", "e130"}},
+		// Attendance by the start of its event.
+		{TableAttendance, []TimeRange{{m, m + 36*hour}}, []uint8{0}, nil},
+		{TableAttendance, []TimeRange{{m + 58*hour, m + 58*hour + 1}}, []uint8{1}, []string{"long"}},
+		{TableAttendance, []TimeRange{}, []uint8{}, nil},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s%v", c.table, c.within), func(t *testing.T) {
@@ -189,5 +220,32 @@ func TestBandsForeign(t *testing.T) {
 				t.Errorf("read %d of %d rows (stats %v): want ≤ 100 (two row groups of 50) with statistics, all without", len(ids), want, stats)
 			}
 		})
+	}
+}
+
+// TestBandsForeignAttendance checks that attendance of other writers,
+// without the event starts of its row groups, is read whole, as is a file
+// whose recorded starts do not parse or do not match its row groups.
+func TestBandsForeignAttendance(t *testing.T) {
+	tb, _ := bandTables()
+	attSchema := fields("person_id", str, "event_id", str, "response", str, "show_as", str)
+	var rows []map[string]any
+	for _, a := range tb.Attendance {
+		rows = append(rows, map[string]any{"person_id": a.PersonID, "event_id": a.EventID, "response": a.Response, "show_as": a.ShowAs})
+	}
+	root := t.TempDir()
+	writeForeign(t, memory.DefaultAllocator, root, foreignFile{"attendance/week=2026-W12/a.parquet", attSchema, rows, true},
+		parquet.WithMaxRowGroupLength(50))
+	ids, _ := scanTimes(t, root, TableAttendance, []TimeRange{})
+	if len(ids) != len(rows) {
+		t.Errorf("read %d of %d rows, want all", len(ids), len(rows))
+	}
+	for _, bad := range []string{"", "1:2,x", "5:4", "1:2;3:4", "1"} {
+		if got := parseRanges(bad); got != nil {
+			t.Errorf("parseRanges(%q) = %v, want nil", bad, got)
+		}
+	}
+	if got := parseRanges(formatRanges([]TimeRange{{-5, 3}, {7, 7}})); !slices.Equal(got, []TimeRange{{-5, 3}, {7, 7}}) {
+		t.Errorf("ranges do not round-trip: %v", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -70,7 +71,7 @@ func writerProps(table string, sc *arrow.Schema, mem memory.Allocator) *parquet.
 // writeFile writes rows, already sorted, to path atomically: it writes a
 // hidden temporary file in the same directory, fsyncs it and renames it
 // over path. On error the temporary file is removed and path is untouched.
-func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, mem memory.Allocator) (err error) {
+func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, starts []int64, mem memory.Allocator) (err error) {
 	dir, name := filepath.Split(path)
 	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
 	if err != nil {
@@ -89,13 +90,24 @@ func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, m
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	var ranges []TimeRange // of starts, per row group
 	for lo, hi := 0, 0; lo < len(rows); lo = hi {
 		if err := ctx.Err(); err != nil {
 			fw.Close()
 			return err
 		}
 		hi = min(lo+rowGroupRows, len(rows))
-		if t.band != nil { // a row group ends with its band
+		switch { // a row group ends with its band
+		case starts != nil:
+			band := eventBands.of(time.UnixMicro(starts[lo]))
+			for k := lo + 1; k < hi; k++ {
+				if eventBands.of(time.UnixMicro(starts[k])) != band {
+					hi = k
+					break
+				}
+			}
+			ranges = append(ranges, span(starts[lo:hi]))
+		case t.band != nil:
 			band := t.band(&rows[lo])
 			for k := lo + 1; k < hi; k++ {
 				if t.band(&rows[k]) != band {
@@ -108,6 +120,12 @@ func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, m
 		err := fw.Write(rec)
 		rec.Release()
 		if err != nil {
+			fw.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	if starts != nil {
+		if err := fw.AppendKeyValueMetadata(eventStartsKey, formatRanges(ranges)); err != nil {
 			fw.Close()
 			return fmt.Errorf("write %s: %w", path, err)
 		}

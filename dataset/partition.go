@@ -184,7 +184,7 @@ func readPartitionsFill[T any](ctx context.Context, root string, t *table[T], we
 // atomically, removes the shard's other part files there, syncs the
 // directory and then writes the _SUCCESS marker.
 func writePartition[T any](ctx context.Context, root string, t *table[T], w Week, shard string, rows []T, perFile int, mem memory.Allocator) error {
-	names, err := writeParts(ctx, root, t, w, shard, 0, rows, perFile, mem)
+	names, err := writeParts(ctx, root, t, w, shard, 0, rows, nil, perFile, mem)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func writePartition[T any](ctx context.Context, root string, t *table[T], w Week
 // w as files part-<shard>-<first>.parquet, part-<shard>-<first+1>… of at
 // most perFile rows (at most fileRows), each atomically, up to one per
 // core at a time, and returns their names.
-func writeParts[T any](ctx context.Context, root string, t *table[T], w Week, shard string, first int, rows []T, perFile int, mem memory.Allocator) ([]string, error) {
+func writeParts[T any](ctx context.Context, root string, t *table[T], w Week, shard string, first int, rows []T, starts []int64, perFile int, mem memory.Allocator) ([]string, error) {
 	dir := partitionDir(root, t.name, w)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("write %s: %w", t.name, err)
@@ -206,8 +206,13 @@ func writeParts[T any](ctx context.Context, root string, t *table[T], w Week, sh
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for n, lo := first, 0; lo < len(rows); n, lo = n+1, lo+perFile {
 		name := partName(shard, n)
-		part := rows[lo:min(lo+perFile, len(rows))]
-		g.Go(func() error { return writeFile(gctx, filepath.Join(dir, name), t, part, mem) })
+		hi := min(lo+perFile, len(rows))
+		part := rows[lo:hi]
+		var st []int64
+		if starts != nil {
+			st = starts[lo:hi]
+		}
+		g.Go(func() error { return writeFile(gctx, filepath.Join(dir, name), t, part, st, mem) })
 		names = append(names, name)
 	}
 	if err := g.Wait(); err != nil {

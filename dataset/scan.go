@@ -23,14 +23,15 @@ import (
 // not unique ones like message_id, where a dictionary only costs). fn is
 // called one batch at a time; the batch is released when fn returns.
 //
-// within, if not nil, names the instants (sorted, disjoint) whose rows the
-// caller keeps: of events and messages, row groups whose statistics show
-// no row there are not read (see bands.go). Rows outside within still
+// within, if not nil, returns for a week's partition the instants
+// (sorted, disjoint) whose rows the caller keeps, or nil for all: row
+// groups whose statistics show no row there are not read (see bands.go;
+// for attendance, instants are of its events' starts). Rows outside still
 // come from the row groups read; the caller filters them.
 //
 // Files are accepted and rejected exactly as by ReadTables; every error
 // names the file.
-func Scan(ctx context.Context, root, table string, weeks []Week, columns, dict []string, within []TimeRange, fn func(*Batch) error) error {
+func Scan(ctx context.Context, root, table string, weeks []Week, columns, dict []string, within func(Week) []TimeRange, fn func(*Batch) error) error {
 	var known []string
 	switch table {
 	case TableEvents:
@@ -56,6 +57,10 @@ func Scan(ctx context.Context, root, table string, weeks []Week, columns, dict [
 		return err
 	}
 	for _, w := range weeks {
+		var ranges []TimeRange
+		if within != nil {
+			ranges = within(w)
+		}
 		for _, dir := range dirs[w] {
 			files, err := partitionFiles(dir)
 			if err != nil {
@@ -65,7 +70,7 @@ func Scan(ctx context.Context, root, table string, weeks []Week, columns, dict [
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				if err := scanFile(ctx, path, table, w, columns, dict, required, within, fn); err != nil {
+				if err := scanFile(ctx, path, table, w, columns, dict, required, ranges, fn); err != nil {
 					return err
 				}
 			}

@@ -68,17 +68,17 @@ func writeTables(ctx context.Context, root string, t *Tables, opts WriteOptions,
 // and rows[j], replacing the shard's files there.
 func writeByWeek[T any](ctx context.Context, root string, t *table[T], shard string, rows []T,
 	week func(i int) Week, compare func(i, j int) int, mem memory.Allocator) error {
-	return eachWeek(rows, week, compare, func(w Week, part []T) error {
+	return eachWeek(rows, week, compare, func(w Week, part []T, _ []int) error {
 		return writePartition(ctx, root, t, w, shard, part, splitFiles(len(part)), mem)
 	})
 }
 
 // eachWeek calls write with the rows of each week (week(i) is the week of
 // rows[i]), in week order, each week's rows sorted by compare(i, j), which
-// compares rows[i] and rows[j]. Only one week's copy of the rows is held
+// compares rows[i] and rows[j], with their indices in rows. Only one week's copy of the rows is held
 // at a time, and none of a week whose rows are already in order in rows;
 // write must not modify them.
-func eachWeek[T any](rows []T, week func(i int) Week, compare func(i, j int) int, write func(Week, []T) error) error {
+func eachWeek[T any](rows []T, week func(i int) Week, compare func(i, j int) int, write func(w Week, part []T, idx []int) error) error {
 	byWeek := map[Week][]int{}
 	for i := range rows {
 		w := week(i)
@@ -101,7 +101,7 @@ func eachWeek[T any](rows []T, week func(i int) Week, compare func(i, j int) int
 				part[j] = rows[i]
 			}
 		}
-		if err := write(w, part); err != nil {
+		if err := write(w, part, idx); err != nil {
 			return err
 		}
 		delete(byWeek, w)

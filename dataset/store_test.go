@@ -446,7 +446,7 @@ func TestEachWeek(t *testing.T) {
 			var shared []bool
 			err := eachWeek(rows, func(i int) Week { return w(rows[i].week) },
 				func(i, j int) int { return strings.Compare(rows[i].key, rows[j].key) },
-				func(wk Week, part []row) error {
+				func(wk Week, part []row, _ []int) error {
 					var keys []string
 					for _, r := range part {
 						if r.week != wk.Num {

@@ -90,15 +90,22 @@ func (w *Writer) Write(ctx context.Context, t *Tables, eventStart func(eventID s
 		attStart[i] = start
 	}
 	ev, att, msg := t.Events, t.Attendance, t.Messages
-	err := writePieceByWeek(ctx, w, eventsTable, ev,
+	err := writePieceByWeek(ctx, w, eventsTable, ev, nil,
 		func(i int) Week { return WeekOf(ev[i].Start) },
 		func(i, j int) int { return compareEvents(&ev[i], &ev[j]) })
 	if err != nil {
 		return err
 	}
-	err = writePieceByWeek(ctx, w, attendanceTable, att,
+	attBand := make([]uint8, len(att))
+	for i := range att {
+		attBand[i] = eventBands.of(attStart[i])
+	}
+	err = writePieceByWeek(ctx, w, attendanceTable, att, func(i int) time.Time { return attStart[i] },
 		func(i int) Week { return WeekOf(attStart[i]) },
 		func(i, j int) int {
+			if c := int(attBand[i]) - int(attBand[j]); c != 0 {
+				return c
+			}
 			if c := strings.Compare(att[i].PersonID, att[j].PersonID); c != 0 {
 				return c
 			}
@@ -114,7 +121,7 @@ func (w *Writer) Write(ctx context.Context, t *Tables, eventStart func(eventID s
 	for i := range msg {
 		band[i] = messageBands.of(msg[i].SentAt)
 	}
-	return writePieceByWeek(ctx, w, messagesTable, msg,
+	return writePieceByWeek(ctx, w, messagesTable, msg, nil,
 		func(i int) Week { return WeekOf(msg[i].SentAt) },
 		func(i, j int) int {
 			if c := int(band[i]) - int(band[j]); c != 0 {
@@ -166,11 +173,19 @@ func (w *Writer) Close(ctx context.Context, people []Person) error {
 // writePieceByWeek adds rows to the Writer's partitions, one new file (or
 // more, past fileRows) per week (week(i) is the week of rows[i]), each
 // sorted by compare(i, j). Only one week's copy of the rows is held at a
-// time.
-func writePieceByWeek[T any](ctx context.Context, w *Writer, t *table[T], rows []T, week func(i int) Week, compare func(i, j int) int) error {
-	return eachWeek(rows, week, compare, func(wk Week, part []T) error {
+// time. For attendance, start(i) is the start of rows[i]'s event (the
+// files record each row group's range of them); else start is nil.
+func writePieceByWeek[T any](ctx context.Context, w *Writer, t *table[T], rows []T, start func(i int) time.Time, week func(i int) Week, compare func(i, j int) int) error {
+	return eachWeek(rows, week, compare, func(wk Week, part []T, idx []int) error {
+		var starts []int64
+		if start != nil {
+			starts = make([]int64, len(idx))
+			for j, i := range idx {
+				starts[j] = start(i).UnixMicro()
+			}
+		}
 		k := partitionKey{t.name, wk}
-		names, err := writeParts(ctx, w.root, t, wk, w.shard, len(w.files[k]), part, fileRows, w.mem)
+		names, err := writeParts(ctx, w.root, t, wk, w.shard, len(w.files[k]), part, starts, fileRows, w.mem)
 		w.files[k] = append(w.files[k], names...)
 		return err
 	})
