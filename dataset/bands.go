@@ -42,15 +42,6 @@ func init() {
 	messagesTable.band = func(m *Message) uint8 { return messageBands.of(m.SentAt) }
 }
 
-// compareMessagesInFile is the order of messages in a file: by band, then
-// as compareMessages.
-func compareMessagesInFile(a, b *Message) int {
-	if c := int(messageBands.of(a.SentAt)) - int(messageBands.of(b.SentAt)); c != 0 {
-		return c
-	}
-	return compareMessages(a, b)
-}
-
 const week = 7 * 24 * time.Hour
 
 // of returns t's band: 0 head, 1 body, 2 tail.

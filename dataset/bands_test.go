@@ -12,6 +12,15 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 )
 
+// compareMessagesInFile is the order of messages in a file: by band, then
+// as compareMessages (Writer.Write sorts so, with the bands computed once).
+func compareMessagesInFile(a, b *Message) int {
+	if c := int(messageBands.of(a.SentAt)) - int(messageBands.of(b.SentAt)); c != 0 {
+		return c
+	}
+	return compareMessages(a, b)
+}
+
 func TestSinceMonday(t *testing.T) {
 	check := func(at time.Time) {
 		t.Helper()

@@ -75,9 +75,9 @@ func writeByWeek[T any](ctx context.Context, root string, t *table[T], shard str
 
 // eachWeek calls write with the rows of each week (week(i) is the week of
 // rows[i]), in week order, each week's rows sorted by compare(i, j), which
-// compares rows[i] and rows[j], with their indices in rows. Only one week's copy of the rows is held
-// at a time, and none of a week whose rows are already in order in rows;
-// write must not modify them.
+// compares rows[i] and rows[j], with their indices in rows. Only one
+// week's copy of the rows is held at a time, and none of a week whose rows
+// are already in order in rows; write must not modify them.
 func eachWeek[T any](rows []T, week func(i int) Week, compare func(i, j int) int, write func(w Week, part []T, idx []int) error) error {
 	byWeek := map[Week][]int{}
 	for i := range rows {
