@@ -90,6 +90,15 @@ func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, s
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	// A row group ends with its band (see bands): attendance is banded by
+	// its events' starts, events and messages by t.band.
+	var band func(k int) uint8
+	switch {
+	case starts != nil:
+		band = func(k int) uint8 { return eventBands.of(time.UnixMicro(starts[k])) }
+	case t.band != nil:
+		band = func(k int) uint8 { return t.band(&rows[k]) }
+	}
 	var ranges []TimeRange // of starts, per row group
 	for lo, hi := 0, 0; lo < len(rows); lo = hi {
 		if err := ctx.Err(); err != nil {
@@ -97,24 +106,17 @@ func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, s
 			return err
 		}
 		hi = min(lo+rowGroupRows, len(rows))
-		switch { // a row group ends with its band
-		case starts != nil:
-			band := eventBands.of(time.UnixMicro(starts[lo]))
+		if band != nil {
+			b := band(lo)
 			for k := lo + 1; k < hi; k++ {
-				if eventBands.of(time.UnixMicro(starts[k])) != band {
+				if band(k) != b {
 					hi = k
 					break
 				}
 			}
+		}
+		if starts != nil {
 			ranges = append(ranges, span(starts[lo:hi]))
-		case t.band != nil:
-			band := t.band(&rows[lo])
-			for k := lo + 1; k < hi; k++ {
-				if t.band(&rows[k]) != band {
-					hi = k
-					break
-				}
-			}
 		}
 		rec := t.record(mem, rows[lo:hi])
 		err := fw.Write(rec)
