@@ -183,11 +183,12 @@ func scanFile(ctx context.Context, path, table string, w Week, columns, dict []s
 			return fmt.Errorf("read %s: %w", path, err)
 		}
 	}
-	rr, err := fr.GetRecordReader(ctx, leaves, rowGroups)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
+	if rowGroups == nil {
+		rowGroups = make([]int, pr.NumRowGroups())
+		for i := range rowGroups {
+			rowGroups[i] = i
+		}
 	}
-	defer rr.Release()
 	memos := map[string]*dictMemo{}
 	defer func() {
 		for _, m := range memos {
@@ -207,21 +208,35 @@ func scanFile(ctx context.Context, path, table string, w Week, columns, dict []s
 				ch <- next{err: fmt.Errorf("read %s: corrupt Parquet file: %v", path, p)}
 			}
 		}()
-		for rr.Next() {
-			rec := rr.RecordBatch()
-			rec.Retain()
-			select {
-			case ch <- next{rec: rec}:
-			case <-stop:
-				rec.Release()
+		// A record reader per row group: a batch that spans two row
+		// groups holds two dictionaries, which the reader unifies by
+		// hashing every value of both again.
+		for _, g := range rowGroups {
+			rr, err := fr.GetRecordReader(ctx, leaves, []int{g})
+			if err != nil {
+				ch <- next{err: fmt.Errorf("read %s: %w", path, err)}
+				return
+			}
+			for rr.Next() {
+				rec := rr.RecordBatch()
+				rec.Retain()
+				select {
+				case ch <- next{rec: rec}:
+				case <-stop:
+					rec.Release()
+					rr.Release()
+					return
+				}
+			}
+			err = rr.Err()
+			rr.Release()
+			if err != nil {
+				ch <- next{err: fmt.Errorf("read %s: %w", path, err)}
 				return
 			}
 		}
-		if err := rr.Err(); err != nil {
-			ch <- next{err: fmt.Errorf("read %s: %w", path, err)}
-		}
 	}()
-	defer func() { // runs before rr.Release
+	defer func() {
 		close(stop)
 		for n := range ch {
 			if n.rec != nil {

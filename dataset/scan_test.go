@@ -49,11 +49,18 @@ func TestScanCodes(t *testing.T) {
 		return n
 	}
 	row := 0
+	fileRow := map[string]int{} // rows of each file scanned so far
 	err := Scan(context.Background(), root, TableMessages, []Week{WeekOf(start)},
 		[]string{"message_id", "sender_id", "recipient_ids"}, []string{"sender_id", "recipient_ids"}, nil,
 		func(b *Batch) error {
 			if b.Len() > 300 {
 				t.Errorf("batch of %d rows, want ≤ 300", b.Len())
+			}
+			// A batch lies within one row group (one dictionary per column).
+			lo := fileRow[b.Path]
+			fileRow[b.Path] += b.Len()
+			if g := rowGroupStarts(t, b.Path); slices.ContainsFunc(g, func(s int) bool { return lo < s && s < lo+b.Len() }) {
+				t.Errorf("%s: batch of rows [%d, %d) spans row groups starting at %v", b.Path, lo, lo+b.Len(), g)
 			}
 			sender := make([]int32, b.Len())
 			if err := b.Codes("sender_id", codeOf, -1, sender); err != nil {
@@ -88,15 +95,41 @@ func TestScanCodes(t *testing.T) {
 		t.Fatalf("scanned %d rows, want %d", row, len(want))
 	}
 	// Dictionaries are in use and their codes reused: a value is looked
-	// up at most once per row group (5 here), not once per row or batch.
+	// up at most once per row group (6 here: the head band's and five
+	// more), not once per row or batch.
+	groups := 0
+	for path := range fileRow {
+		groups += len(rowGroupStarts(t, path))
+	}
+	if groups < 5 {
+		t.Fatalf("%d row groups, want ≥ 5: the test reads no dictionary twice", groups)
+	}
 	total := 0
 	for s, n := range calls {
 		total += n
-		if n > 5 {
-			t.Errorf("%s looked up %d times, want ≤ 5 (once per row group)", s, n)
+		if n > groups {
+			t.Errorf("%s looked up %d times, want ≤ %d (once per row group)", s, n, groups)
 		}
 	}
 	if total >= len(want) {
 		t.Errorf("%d lookups for %d rows: dictionaries not used", total, len(want))
 	}
+}
+
+// rowGroupStarts returns the first row of each row group of the Parquet
+// file at path.
+func rowGroupStarts(t *testing.T, path string) []int {
+	t.Helper()
+	pr, err := openParquet(path, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	var out []int
+	n := 0
+	for g := range pr.NumRowGroups() {
+		out = append(out, n)
+		n += int(pr.MetaData().RowGroup(g).NumRows())
+	}
+	return out
 }
