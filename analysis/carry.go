@@ -75,9 +75,7 @@ func grow[T any](c *carry, s []T, n int) []T {
 // b has read every partition.
 func (c *carry) fixAttendance(b *builder) {
 	keys := make([]eventKey, len(b.events))
-	for k, i := range b.eventOf {
-		keys[i] = k
-	}
+	b.eventOf.all(func(k eventKey, i int32) { keys[i] = k })
 	pos := make([]int32, len(b.events)+len(c.unknown))
 	for i := range pos {
 		pos[i] = -1
@@ -122,7 +120,7 @@ func (c *carry) feedAttendance(b *builder) {
 		codes[i] = b.valueCode(v)
 	}
 	for _, a := range c.att {
-		ev, ok := b.eventOf[c.attKeys[a.ev]]
+		ev, ok := b.eventOf.lookup(c.attKeys[a.ev])
 		if !ok {
 			continue
 		}
