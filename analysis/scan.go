@@ -161,21 +161,31 @@ func (d *Dataset) Close() {
 }
 
 // partitions returns the partitions of table to read for weeks (without
-// the one b takes from the previous batch) and how many rows they hold.
-func (b *builder) partitions(root, table string, weeks []dataset.Week) ([]dataset.Week, int, error) {
-	ws, err := dataset.ScanWeeks(root, table, weeks)
+// the one b takes from the previous batch), how many rows they hold, and
+// how many of those are in the partitions of weeks themselves.
+func (b *builder) partitions(root, table string, weeks []dataset.Week) (ws []dataset.Week, rows, own int, err error) {
+	ws, err = dataset.ScanWeeks(root, table, weeks)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	if b.in != nil {
 		ws = slices.DeleteFunc(ws, func(w dataset.Week) bool { return w == b.in.week })
 	}
-	n, err := dataset.ScanRows(root, table, ws)
-	return ws, int(n), err
+	for _, w := range ws {
+		n, err := dataset.ScanRows(root, table, []dataset.Week{w})
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		rows += int(n)
+		if slices.Contains(weeks, w) {
+			own += int(n)
+		}
+	}
+	return ws, rows, own, nil
 }
 
 func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.Week) error {
-	ws, rows, err := b.partitions(root, dataset.TableEvents, weeks)
+	ws, rows, own, err := b.partitions(root, dataset.TableEvents, weeks)
 	if err != nil {
 		return err
 	}
@@ -186,15 +196,11 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 	// Room in the key table for the batch's own events and a quarter more
 	// of the neighbours' (it grows if need be): growing it from small had
 	// cost 1.5% of a week's CPU samples in rehashing.
-	own, err := dataset.ScanRows(root, dataset.TableEvents, slices.DeleteFunc(slices.Clone(ws), func(w dataset.Week) bool { return !slices.Contains(weeks, w) }))
-	if err != nil {
-		return err
-	}
 	carried := 0
 	if b.in != nil {
 		carried = len(b.in.events)
 	}
-	b.eventOf.grow(int(own+own/4) + carried)
+	b.eventOf.grow(own + own/4 + carried)
 	if b.in != nil {
 		b.in.feedEvents(b)
 	}
@@ -242,7 +248,7 @@ func (b *builder) scanEvents(ctx context.Context, root string, weeks []dataset.W
 }
 
 func (b *builder) scanAttendance(ctx context.Context, root string, weeks []dataset.Week) error {
-	ws, rows, err := b.partitions(root, dataset.TableAttendance, weeks)
+	ws, rows, _, err := b.partitions(root, dataset.TableAttendance, weeks)
 	if err != nil {
 		return err
 	}
@@ -328,7 +334,7 @@ func (b *builder) scanAttendance(ctx context.Context, root string, weeks []datas
 }
 
 func (b *builder) scanMessages(ctx context.Context, root string, weeks []dataset.Week) error {
-	ws, rows, err := b.partitions(root, dataset.TableMessages, weeks)
+	ws, rows, _, err := b.partitions(root, dataset.TableMessages, weeks)
 	if err != nil {
 		return err
 	}

@@ -126,12 +126,36 @@ func rowGroupsWithin(pr *file.Reader, table string, ranges []TimeRange) []int {
 		return nil
 	}
 	md := pr.MetaData()
-	var cols []string
+	// The instants each row group's rows can touch, [lo, hi], if known.
+	var reach func(rg int) (lo, hi int64, ok bool)
 	switch table {
-	case TableEvents:
-		cols = []string{"start", "end"}
-	case TableMessages:
-		cols = []string{"sent_at"}
+	case TableEvents, TableMessages:
+		cols := []string{"sent_at"}
+		if table == TableEvents {
+			cols = []string{"start", "end"}
+		}
+		idx := make([]int, len(cols))
+		for i, c := range cols {
+			if idx[i] = md.Schema.ColumnIndexByName(c); idx[i] < 0 {
+				return nil
+			}
+		}
+		// From the least time to the greatest (an event's end, or its
+		// start if later).
+		reach = func(rg int) (lo, hi int64, ok bool) {
+			for i, col := range idx {
+				least, greatest, known := int64Stats(md, rg, col)
+				if !known {
+					return 0, 0, false
+				}
+				if i == 0 {
+					lo, hi = least, greatest
+				} else {
+					hi = max(hi, greatest)
+				}
+			}
+			return lo, hi, true
+		}
 	case TableAttendance:
 		v := md.KeyValueMetadata().FindValue(eventStartsKey)
 		if v == nil {
@@ -141,43 +165,13 @@ func rowGroupsWithin(pr *file.Reader, table string, ranges []TimeRange) []int {
 		if len(starts) != md.NumRowGroups() {
 			return nil // not as written: read all
 		}
-		keep := make([]int, 0, len(starts))
-		for rg, r := range starts {
-			if overlapsAny(ranges, r.From, r.To-1) {
-				keep = append(keep, rg)
-			}
-		}
-		if len(keep) == len(starts) {
-			return nil
-		}
-		return keep
+		reach = func(rg int) (lo, hi int64, ok bool) { return starts[rg].From, starts[rg].To - 1, true }
 	default:
 		return nil
 	}
-	idx := make([]int, len(cols))
-	for i, c := range cols {
-		if idx[i] = md.Schema.ColumnIndexByName(c); idx[i] < 0 {
-			return nil
-		}
-	}
 	keep := make([]int, 0, md.NumRowGroups())
 	for rg := range md.NumRowGroups() {
-		// The instants the row group's rows can touch: from the least
-		// time to the greatest (an event's end, or its start if later).
-		lo, hi, ok := int64(0), int64(0), true
-		for i, col := range idx {
-			least, greatest, known := int64Stats(md, rg, col)
-			if !known {
-				ok = false
-				break
-			}
-			if i == 0 {
-				lo, hi = least, greatest
-			} else {
-				hi = max(hi, greatest)
-			}
-		}
-		if !ok || overlapsAny(ranges, lo, hi) {
+		if lo, hi, ok := reach(rg); !ok || overlapsAny(ranges, lo, hi) {
 			keep = append(keep, rg)
 		}
 	}
