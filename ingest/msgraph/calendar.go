@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
+	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
@@ -30,110 +30,106 @@ func (s *Source) Calendar(ctx context.Context, u ingest.User, start, end time.Ti
 	from := start.Add(-26 * time.Hour).UTC().Format(time.RFC3339)
 	to := end.Add(26 * time.Hour).UTC().Format(time.RFC3339)
 	h := s.outlookHeaders()
-	resp, err := s.users().ByUserId(s.userID(u.Email)).CalendarView().Get(ctx, &users.ItemCalendarViewRequestBuilderGetRequestConfiguration{
+	rb := s.users().ByUserId(s.userID(u.Email)).CalendarView()
+	ri, err := rb.ToGetRequestInformation(ctx, &users.ItemCalendarViewRequestBuilderGetRequestConfiguration{
 		Headers: h,
 		QueryParameters: &users.ItemCalendarViewRequestBuilderGetQueryParameters{
 			StartDateTime: &from, EndDateTime: &to, Select: eventSelect,
 		}})
 	if err != nil {
-		return "", fmt.Errorf("msgraph: calendarView: %w", describe(err))
-	}
-	it, err := msgraphcore.NewPageIterator[models.Eventable](resp, s.ad, models.CreateEventCollectionResponseFromDiscriminatorValue)
-	if err != nil {
 		return "", fmt.Errorf("msgraph: calendarView: %w", err)
 	}
-	it.SetHeaders(h) // next pages do not inherit the first request's headers
-	var fnErr error
-	err = it.Iterate(ctx, func(e models.Eventable) bool {
+	next := func(link string) (*abs.RequestInformation, error) {
+		// Next pages do not inherit the first request's headers.
+		return rb.WithUrl(link).ToGetRequestInformation(ctx, &users.ItemCalendarViewRequestBuilderGetRequestConfiguration{Headers: h})
+	}
+	err = eachPage(ctx, s, "calendarView", ri, next, func(e *graphEvent) (bool, error) {
 		ce, err := calendarEntry(e, u)
 		if err != nil {
-			fnErr = err
-			return false
+			return false, err
 		}
 		ev, err := synthetic.EventFromEntry(s.ps, ce, loc)
 		if err != nil {
-			fnErr = err
-			return false
+			return false, err
 		}
 		if ev.Start.Before(start) || !ev.Start.Before(end) {
-			return true
+			return true, nil
 		}
 		ev.Source = SourceName
 		at := synthetic.AttendanceFromEntry(s.ps, u.Email, ce, ev.EventID)
-		if fnErr = fn(ingest.EventCopy{Event: ev, Attendance: at}); fnErr != nil {
-			return false
-		}
-		return true
+		return true, fn(ingest.EventCopy{Event: ev, Attendance: at})
 	})
-	if fnErr != nil {
-		return "", fnErr
-	}
 	if err != nil {
-		return "", fmt.Errorf("msgraph: calendarView: %w", describe(err))
+		return "", err
 	}
 	return u.Person.TimeZone, nil
 }
 
 // googleResponse maps a Graph response to the vocabulary of
 // synthetic.Response.
-func googleResponse(r models.ResponseStatusable) string {
-	if r == nil || r.GetResponse() == nil {
+func googleResponse(r *graphResponseStatus) string {
+	if r == nil {
 		return "needsAction"
 	}
-	switch *r.GetResponse() {
-	case models.ACCEPTED_RESPONSETYPE, models.ORGANIZER_RESPONSETYPE:
+	switch r.Response {
+	case "accepted", "organizer":
 		return "accepted"
-	case models.TENTATIVELYACCEPTED_RESPONSETYPE:
+	case "tentativelyAccepted":
 		return "tentative"
-	case models.DECLINED_RESPONSETYPE:
+	case "declined":
 		return "declined"
 	}
 	return "needsAction"
 }
 
 // graphTime parses a dateTimeTimeZone asked for in UTC.
-func graphTime(v models.DateTimeTimeZoneable) (time.Time, error) {
-	if v == nil || v.GetDateTime() == nil {
+func graphTime(v *graphDateTime) (time.Time, error) {
+	if v == nil || v.DateTime == nil {
 		return time.Time{}, errors.New("missing")
 	}
 	loc := time.UTC
-	if tz := deref(v.GetTimeZone()); tz != "" && tz != "UTC" {
+	if tz := v.TimeZone; tz != "" && tz != "UTC" {
 		l, err := time.LoadLocation(ianaZone(tz))
 		if err != nil {
 			return time.Time{}, fmt.Errorf("time zone %q", tz)
 		}
 		loc = l
 	}
-	return time.ParseInLocation("2006-01-02T15:04:05.9999999", *v.GetDateTime(), loc)
+	return time.ParseInLocation("2006-01-02T15:04:05.9999999", *v.DateTime, loc)
 }
 
 // calendarEntry maps one Graph event copy to the shape synthetic's
 // mapping functions take. Graph has no event type: out-of-office and
 // working-location blocks are known by their showAs.
-func calendarEntry(e models.Eventable, u ingest.User) (synthetic.CalendarEntry, error) {
+func calendarEntry(e *graphEvent, u ingest.User) (synthetic.CalendarEntry, error) {
 	ce := synthetic.CalendarEntry{
-		ID:        deref(e.GetId()),
-		ICalUID:   deref(e.GetICalUId()),
-		AllDay:    deref(e.GetIsAllDay()),
+		ID:        e.ID,
+		ICalUID:   e.ICalUID,
+		AllDay:    e.IsAllDay,
 		TimeZone:  u.Person.TimeZone,
 		Status:    "confirmed",
 		EventType: "default",
-		Online:    deref(e.GetIsOnlineMeeting()),
+		Online:    e.IsOnlineMeeting,
+		SeriesID:  e.SeriesMasterID,
 	}
-	if deref(e.GetIsCancelled()) {
+	if e.IsCancelled {
 		ce.Status = "cancelled"
 	}
-	if e.GetSeriesMasterId() != nil && *e.GetSeriesMasterId() != "" {
-		ce.SeriesID = *e.GetSeriesMasterId()
+	for _, t := range []struct {
+		v   string
+		dst *time.Time
+	}{{e.OriginalStart, &ce.OriginalStart}, {e.CreatedDateTime, &ce.Created}} {
+		if t.v == "" {
+			continue
+		}
+		at, err := graphInstant(t.v)
+		if err != nil {
+			return ce, fmt.Errorf("msgraph: event of %s: originalStart or createdDateTime unreadable", u.Person.PersonID)
+		}
+		*t.dst = at.UTC()
 	}
-	if t := e.GetOriginalStart(); t != nil {
-		ce.OriginalStart = t.UTC()
-	}
-	if t := e.GetCreatedDateTime(); t != nil {
-		ce.Created = t.UTC()
-	}
-	st, err1 := graphTime(e.GetStart())
-	en, err2 := graphTime(e.GetEnd())
+	st, err1 := graphTime(e.Start)
+	en, err2 := graphTime(e.End)
 	if err1 != nil || err2 != nil {
 		return ce, fmt.Errorf("msgraph: event of %s: start or end unreadable", u.Person.PersonID)
 	}
@@ -143,8 +139,9 @@ func calendarEntry(e models.Eventable, u ingest.User) (synthetic.CalendarEntry, 
 	} else {
 		ce.Start, ce.End = st, en
 	}
-	if sa := e.GetShowAs(); sa != nil {
-		ce.ShowAs = sa.String()
+	// The SDK's FreeBusyStatus: its names, and unknown values as none.
+	if sa, _ := models.ParseFreeBusyStatus(e.ShowAs); sa != nil {
+		ce.ShowAs = sa.(*models.FreeBusyStatus).String()
 	}
 	switch ce.ShowAs {
 	case "oof":
@@ -152,24 +149,20 @@ func calendarEntry(e models.Eventable, u ingest.User) (synthetic.CalendarEntry, 
 	case "workingElsewhere":
 		ce.EventType = "workingLocation"
 	}
-	if o := e.GetOrganizer(); o != nil && o.GetEmailAddress() != nil {
-		ce.Organizer = ingest.CanonicalEmail(deref(o.GetEmailAddress().GetAddress()))
-	}
-	for _, a := range e.GetAttendees() {
-		if a == nil || a.GetEmailAddress() == nil {
+	ce.Organizer = ingest.CanonicalEmail(e.Organizer.address())
+	for _, a := range e.Attendees {
+		if a == nil || a.EmailAddress == nil {
 			continue
 		}
 		at := synthetic.Attendee{
-			Email:          ingest.CanonicalEmail(deref(a.GetEmailAddress().GetAddress())),
-			ResponseStatus: googleResponse(a.GetStatus()),
-		}
-		if t := a.GetTypeEscaped(); t != nil && *t == models.RESOURCE_ATTENDEETYPE {
-			at.Resource = true
+			Email:          ingest.CanonicalEmail(a.address()),
+			ResponseStatus: googleResponse(a.Status),
+			Resource:       a.Type == "resource",
 		}
 		if at.Email != "" {
 			ce.Attendees = append(ce.Attendees, at)
 		}
 	}
-	ce.SelfResponse = googleResponse(e.GetResponseStatus())
+	ce.SelfResponse = googleResponse(e.ResponseStatus)
 	return ce, nil
 }

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"time"
 
-	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
-	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/overload-engine/overload/dataset"
@@ -38,87 +37,85 @@ func (s *Source) folder(ctx context.Context, u ingest.User, folder string, start
 	filter := fmt.Sprintf("receivedDateTime ge %s and receivedDateTime lt %s",
 		start.UTC().Format(time.RFC3339), end.Add(24*time.Hour).UTC().Format(time.RFC3339))
 	h := s.outlookHeaders()
-	resp, err := s.users().ByUserId(s.userID(u.Email)).MailFolders().ByMailFolderId(folder).Messages().Get(ctx,
-		&users.ItemMailFoldersItemMessagesRequestBuilderGetRequestConfiguration{
-			Headers: h,
-			QueryParameters: &users.ItemMailFoldersItemMessagesRequestBuilderGetQueryParameters{
-				Select: messageSelect, Filter: &filter,
-			}})
-	if err != nil {
-		return fmt.Errorf("msgraph: %s: %w", folder, describe(err))
-	}
-	it, err := msgraphcore.NewPageIterator[models.Messageable](resp, s.ad, models.CreateMessageCollectionResponseFromDiscriminatorValue)
+	rb := s.users().ByUserId(s.userID(u.Email)).MailFolders().ByMailFolderId(folder).Messages()
+	ri, err := rb.ToGetRequestInformation(ctx, &users.ItemMailFoldersItemMessagesRequestBuilderGetRequestConfiguration{
+		Headers: h,
+		QueryParameters: &users.ItemMailFoldersItemMessagesRequestBuilderGetQueryParameters{
+			Select: messageSelect, Filter: &filter,
+		}})
 	if err != nil {
 		return fmt.Errorf("msgraph: %s: %w", folder, err)
 	}
-	it.SetHeaders(h)
+	next := func(link string) (*abs.RequestInformation, error) {
+		return rb.WithUrl(link).ToGetRequestInformation(ctx, &users.ItemMailFoldersItemMessagesRequestBuilderGetRequestConfiguration{Headers: h})
+	}
 	sent := folder == "sentitems"
-	var fnErr error
-	err = it.Iterate(ctx, func(m models.Messageable) bool {
-		me, ok := mailEntry(m)
+	return eachPage(ctx, s, folder, ri, next, func(m *graphMessage) (bool, error) {
+		me, ok, err := mailEntry(m)
+		if err != nil {
+			return false, fmt.Errorf("msgraph: message of %s: %w", u.Person.PersonID, err)
+		}
 		if !ok || me.Date.Before(start) || !me.Date.Before(end) {
-			return true
+			return true, nil
 		}
 		if sent {
 			me.Labels = []string{synthetic.LabelSent}
 		}
 		row, err := synthetic.MessageFromEntry(s.ps, me)
 		if err != nil {
-			fnErr = fmt.Errorf("msgraph: message of %s: %w", u.Person.PersonID, errors.New("unreadable address"))
-			return false
+			return false, fmt.Errorf("msgraph: message of %s: %w", u.Person.PersonID, errors.New("unreadable address"))
 		}
 		row.Source = SourceName
-		if fnErr = fn(ingest.MessageCopy{Message: row, Sent: sent}); fnErr != nil {
-			return false
-		}
-		return true
+		return true, fn(ingest.MessageCopy{Message: row, Sent: sent})
 	})
-	if fnErr != nil {
-		return fnErr
-	}
-	if err != nil {
-		return fmt.Errorf("msgraph: %s: %w", folder, describe(err))
-	}
-	return nil
 }
 
 // mailEntry maps a Graph message to the shape synthetic.MessageFromEntry
 // takes: addresses, sent time, and the In-Reply-To, Auto-Submitted and
 // Precedence headers (the others, Subject among them, are dropped here).
-func mailEntry(m models.Messageable) (synthetic.MailEntry, bool) {
-	id := deref(m.GetInternetMessageId())
-	sentAt := m.GetSentDateTime()
-	if id == "" || sentAt == nil {
-		return synthetic.MailEntry{}, false
+// ok is false for a message to skip (no id, sent time or sender); err
+// says a sent time is not a date.
+func mailEntry(m *graphMessage) (me synthetic.MailEntry, ok bool, err error) {
+	var sentAt time.Time
+	if m.SentDateTime != "" {
+		if sentAt, err = graphInstant(m.SentDateTime); err != nil {
+			return me, false, errors.New("sentDateTime unreadable")
+		}
 	}
-	me := synthetic.MailEntry{MessageID: id, Channel: dataset.ChannelEmail, Date: sentAt.UTC()}
-	from := m.GetFrom()
+	if m.InternetMessageID == "" || m.SentDateTime == "" {
+		return me, false, nil
+	}
+	me = synthetic.MailEntry{MessageID: m.InternetMessageID, Channel: dataset.ChannelEmail, Date: sentAt.UTC()}
+	from := m.From
 	if from == nil {
-		from = m.GetSender()
+		from = m.Sender
 	}
-	if from == nil || from.GetEmailAddress() == nil {
-		return me, false
+	if from == nil || from.EmailAddress == nil {
+		return me, false, nil
 	}
-	me.From = deref(from.GetEmailAddress().GetAddress())
-	list := func(rs []models.Recipientable) []string {
+	me.From = from.address()
+	list := func(rs []*graphRecipient) []string {
 		var out []string
 		for _, r := range rs {
-			if r != nil && r.GetEmailAddress() != nil && deref(r.GetEmailAddress().GetAddress()) != "" {
-				out = append(out, deref(r.GetEmailAddress().GetAddress()))
+			if a := r.address(); a != "" {
+				out = append(out, a)
 			}
 		}
 		return out
 	}
-	me.To, me.Cc, me.Bcc = list(m.GetToRecipients()), list(m.GetCcRecipients()), list(m.GetBccRecipients())
-	for _, h := range m.GetInternetMessageHeaders() {
-		switch strings.ToLower(deref(h.GetName())) {
+	me.To, me.Cc, me.Bcc = list(m.ToRecipients), list(m.CcRecipients), list(m.BccRecipients)
+	for _, h := range m.InternetMessageHeaders {
+		if h == nil {
+			continue
+		}
+		switch strings.ToLower(h.Name) {
 		case "in-reply-to":
-			me.InReplyTo = deref(h.GetValue())
+			me.InReplyTo = h.Value
 		case "auto-submitted":
-			me.AutoSubmitted = deref(h.GetValue())
+			me.AutoSubmitted = h.Value
 		case "precedence":
-			me.Precedence = deref(h.GetValue())
+			me.Precedence = h.Value
 		}
 	}
-	return me, true
+	return me, true, nil
 }

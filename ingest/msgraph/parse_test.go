@@ -145,7 +145,7 @@ func TestParseNodeFactory_registered(t *testing.T) {
 		}
 		var out []any
 		for _, m := range v.(models.MessageCollectionResponseable).GetValue() {
-			me, ok := mailEntry(m)
+			me, ok := sdkMailEntry(m)
 			out = append(out, me, ok)
 		}
 		b, err := json.Marshal(out)
