@@ -21,6 +21,7 @@ fuzzers=(
   "./dataset      FuzzReadParquet"
   "./ingest/google/googletest  FuzzParseFields"
   "./ingest/msgraph  FuzzParseJSON"
+  "./ingest/msgraph  FuzzPages"
 )
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
