@@ -2,9 +2,7 @@ package graphtest
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/http"
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -220,8 +218,9 @@ func (s *Server) calendarView(w http.ResponseWriter, r *http.Request) any {
 			outLoc, outZone = l, tz
 		}
 	}
-	var in []synthetic.CalendarEntry
-	for _, e := range s.org.Calendar(email) {
+	all := s.org.Calendar(email) // fresh values: filtered in place
+	in := all[:0]
+	for _, e := range all {
 		es, ee := entrySpan(e, owner.Location())
 		if es.Before(end) && ee.After(start) {
 			in = append(in, e)
@@ -231,11 +230,12 @@ func (s *Server) calendarView(w http.ResponseWriter, r *http.Request) any {
 	if !ok {
 		return nil
 	}
-	items := make([]any, 0, hi-lo)
-	for _, e := range in[lo:hi] {
-		items = append(items, project(EventJSON(e, email, outLoc, outZone), sel))
-	}
-	return s.collection("users('"+r.PathValue("id")+"')/calendarView", items, next)
+	page := in[lo:hi]
+	return s.collectionWriter("users('"+r.PathValue("id")+"')/calendarView", next, sel, func(w *jsonWriter) {
+		for _, e := range page {
+			writeEvent(w, e, email, outLoc, outZone)
+		}
+	})
 }
 
 // entrySpan returns the instants an entry covers; all-day entries are
@@ -249,11 +249,24 @@ func entrySpan(e synthetic.CalendarEntry, loc *time.Location) (time.Time, time.T
 	return s, t
 }
 
-// itemID is a per-mailbox Outlook item id.
+// itemID is a per-mailbox Outlook item id: "AAMk", prefix and the
+// 64-bit FNV-1a hash of key, a NUL and owner in 16 hex digits.
 func itemID(prefix, key, owner string) string {
-	h := fnv.New64a()
-	h.Write([]byte(key + "\x00" + owner))
-	return fmt.Sprintf("AAMk%s%016x", prefix, h.Sum64())
+	const offset64, prime64 = 14695981039346656037, 1099511628211
+	h := uint64(offset64)
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint64(key[i])) * prime64
+	}
+	h *= prime64 // the NUL
+	for i := 0; i < len(owner); i++ {
+		h = (h ^ uint64(owner[i])) * prime64
+	}
+	var b [32]byte
+	id := append(append(b[:0], "AAMk"...), prefix...)
+	for shift := 60; shift >= 0; shift -= 4 {
+		id = append(id, "0123456789abcdef"[h>>shift&15])
+	}
+	return string(id)
 }
 
 // graphResponse maps a Google-style response status to Graph's.
@@ -270,114 +283,11 @@ func graphResponse(s string) string {
 }
 
 // EventJSON renders the calendar entry e of the mailbox owner as Graph's
-// event resource (all properties, content included), times in zone.
+// event resource (all properties, content included), times in zone: the
+// item a calendarView without $select serves for e, decoded (numbers as
+// float64).
 func EventJSON(e synthetic.CalendarEntry, owner string, loc *time.Location, zone string) map[string]any {
-	isOrg := strings.EqualFold(owner, e.Organizer)
-	resp := graphResponse(e.SelfResponse)
-	if isOrg {
-		resp = "organizer"
-	}
-	typ := "singleInstance"
-	var master any
-	if e.SeriesID != "" {
-		typ = "occurrence"
-		if !e.OriginalStart.IsZero() && !e.Start.IsZero() && !e.OriginalStart.Equal(e.Start) {
-			typ = "exception"
-		}
-		master = itemID("SM", e.SeriesID, owner)
-	}
-	dt := func(t time.Time) map[string]any {
-		return map[string]any{"dateTime": t.In(loc).Format(graphTime), "timeZone": zone}
-	}
-	var start, end map[string]any
-	if e.AllDay {
-		// All-day events are floating dates: midnight in whatever zone the
-		// response is rendered in.
-		start = map[string]any{"dateTime": e.StartDate + "T00:00:00.0000000", "timeZone": zone}
-		end = map[string]any{"dateTime": e.EndDate + "T00:00:00.0000000", "timeZone": zone}
-	} else {
-		start, end = dt(e.Start), dt(e.End)
-	}
-	attendees := []any{}
-	for _, a := range e.Attendees {
-		if strings.EqualFold(a.Email, e.Organizer) && !a.Resource {
-			continue // Graph lists the organizer apart
-		}
-		typ := "required"
-		switch {
-		case a.Resource:
-			typ = "resource"
-		case a.Optional:
-			typ = "optional"
-		}
-		attendees = append(attendees, map[string]any{
-			"type":         typ,
-			"status":       map[string]any{"response": graphResponse(a.ResponseStatus), "time": "0001-01-01T00:00:00Z"},
-			"emailAddress": map[string]any{"name": a.Name, "address": a.Email},
-		})
-	}
-	orgName := ""
-	for _, a := range e.Attendees {
-		if strings.EqualFold(a.Email, e.Organizer) {
-			orgName = a.Name
-		}
-	}
-	created := e.Created
-	if created.IsZero() {
-		created = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	}
-	id := itemID("EV", e.ID, owner)
-	m := map[string]any{
-		"@odata.etag":                `W/"` + id[len(id)-8:] + `"`,
-		"id":                         id,
-		"createdDateTime":            created.UTC().Format(time.RFC3339),
-		"lastModifiedDateTime":       created.UTC().Format(time.RFC3339),
-		"changeKey":                  id[len(id)-12:],
-		"categories":                 []any{},
-		"transactionId":              nil,
-		"originalStartTimeZone":      e.TimeZone,
-		"originalEndTimeZone":        e.TimeZone,
-		"iCalUId":                    e.ICalUID,
-		"reminderMinutesBeforeStart": 15,
-		"isReminderOn":               true,
-		"hasAttachments":             false,
-		"subject":                    e.Summary,
-		"bodyPreview":                e.Description,
-		"importance":                 "normal",
-		"sensitivity":                "normal",
-		"isAllDay":                   e.AllDay,
-		"isCancelled":                e.Status == "cancelled",
-		"isOrganizer":                isOrg,
-		"responseRequested":          true,
-		"seriesMasterId":             master,
-		"showAs":                     e.ShowAs,
-		"type":                       typ,
-		"webLink":                    "https://outlook.office365.com/owa/?itemid=" + id + "&exvsurl=1&path=/calendar/item",
-		"onlineMeetingUrl":           nil,
-		"isOnlineMeeting":            e.Online,
-		"onlineMeetingProvider":      "unknown",
-		"allowNewTimeProposals":      true,
-		"isDraft":                    false,
-		"hideAttendees":              false,
-		"recurrence":                 nil,
-		"onlineMeeting":              nil,
-		"responseStatus":             map[string]any{"response": resp, "time": "0001-01-01T00:00:00Z"},
-		"body":                       map[string]any{"contentType": "html", "content": "<html><body>" + e.Description + "</body></html>"},
-		"start":                      start,
-		"end":                        end,
-		"location":                   map[string]any{"displayName": "", "locationType": "default", "uniqueIdType": "unknown"},
-		"locations":                  []any{},
-		"attendees":                  attendees,
-		"organizer":                  map[string]any{"emailAddress": map[string]any{"name": orgName, "address": e.Organizer}},
-	}
-	if !e.OriginalStart.IsZero() {
-		m["originalStart"] = e.OriginalStart.UTC().Format(time.RFC3339)
-	}
-	if e.Online {
-		m["onlineMeetingProvider"] = "teamsForBusiness"
-		m["onlineMeeting"] = map[string]any{"joinUrl": "https://teams.microsoft.com/l/meetup-join/" + id[len(id)-16:]}
-	}
-	return m
+	return render(func(w *jsonWriter) { writeEvent(w, e, owner, loc, zone) })
 }
 
 // Well-known mail folders.
@@ -408,8 +318,9 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) any {
 		return nil
 	}
 	email := s.user(r.PathValue("id"))
-	var in []synthetic.MailEntry
-	for _, e := range s.org.Mailbox(email) {
+	all := s.org.Mailbox(email) // fresh values: filtered in place
+	in := all[:0]
+	for _, e := range all {
 		if e.Channel == "email" && slices.Contains(e.Labels, label) && keep(e.Date) {
 			in = append(in, e)
 		}
@@ -419,16 +330,13 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) any {
 	if !ok {
 		return nil
 	}
-	withHeaders := sel != nil && sel["internetMessageHeaders"]
-	items := make([]any, 0, hi-lo)
-	for _, e := range in[lo:hi] {
-		m := MessageJSON(e, email, folder)
-		if !withHeaders {
-			delete(m, "internetMessageHeaders") // only returned when selected
+	page := in[lo:hi]
+	headers := sel["internetMessageHeaders"] // only returned when selected
+	return s.collectionWriter("users('"+r.PathValue("id")+"')/mailFolders('"+folder+"')/messages", next, sel, func(w *jsonWriter) {
+		for _, e := range page {
+			writeMessage(w, e, email, folder, headers)
 		}
-		items = append(items, project(m, sel))
-	}
-	return s.collection("users('"+r.PathValue("id")+"')/mailFolders('"+folder+"')/messages", items, next)
+	})
 }
 
 // parseFilter parses the $filter forms the fake supports: comparisons of
@@ -470,86 +378,10 @@ func parseFilter(f string) (func(time.Time) bool, error) {
 	}, nil
 }
 
-// recipient renders a header address as Graph's recipient.
-func recipient(h string) map[string]any {
-	name, addr := "", strings.TrimSpace(h)
-	if a, err := mail.ParseAddress(h); err == nil {
-		name, addr = a.Name, a.Address
-	}
-	return map[string]any{"emailAddress": map[string]any{"name": name, "address": addr}}
-}
-
-func recipients(hs []string) []any {
-	out := make([]any, len(hs))
-	for i, h := range hs {
-		out[i] = recipient(h)
-	}
-	return out
-}
-
 // MessageJSON renders the mailbox copy e of owner, in folder, as Graph's
-// message resource (all properties, content and headers included).
+// message resource (all properties, content and headers included): the
+// item a messages page selecting every property serves for e, decoded
+// (numbers as float64).
 func MessageJSON(e synthetic.MailEntry, owner, folder string) map[string]any {
-	id := itemID("MS", e.ID, owner)
-	sent := e.Date.UTC().Format(time.RFC3339)
-	headers := []any{
-		map[string]any{"name": "Message-ID", "value": e.MessageID},
-		map[string]any{"name": "From", "value": e.From},
-		map[string]any{"name": "Date", "value": e.Date.UTC().Format(time.RFC1123Z)},
-		map[string]any{"name": "Subject", "value": e.Subject},
-		map[string]any{"name": "MIME-Version", "value": "1.0"},
-		map[string]any{"name": "Content-Type", "value": "multipart/alternative"},
-	}
-	if len(e.To) > 0 {
-		headers = append(headers, map[string]any{"name": "To", "value": strings.Join(e.To, ", ")})
-	}
-	if len(e.Cc) > 0 {
-		headers = append(headers, map[string]any{"name": "Cc", "value": strings.Join(e.Cc, ", ")})
-	}
-	if e.InReplyTo != "" {
-		headers = append(headers,
-			map[string]any{"name": "In-Reply-To", "value": e.InReplyTo},
-			map[string]any{"name": "References", "value": e.InReplyTo})
-	}
-	if e.AutoSubmitted != "" {
-		headers = append(headers, map[string]any{"name": "Auto-Submitted", "value": e.AutoSubmitted})
-	}
-	if e.Precedence != "" {
-		headers = append(headers, map[string]any{"name": "Precedence", "value": e.Precedence})
-	}
-	conv := itemID("CV", e.ThreadID, "")
-	return map[string]any{
-		"@odata.etag":                `W/"` + id[len(id)-8:] + `"`,
-		"id":                         id,
-		"createdDateTime":            sent,
-		"lastModifiedDateTime":       sent,
-		"changeKey":                  id[len(id)-12:],
-		"categories":                 []any{},
-		"receivedDateTime":           sent,
-		"sentDateTime":               sent,
-		"hasAttachments":             false,
-		"internetMessageId":          e.MessageID,
-		"subject":                    e.Subject,
-		"bodyPreview":                e.Snippet,
-		"importance":                 "normal",
-		"parentFolderId":             itemID("FD", folder, owner),
-		"conversationId":             conv,
-		"conversationIndex":          "AQHZ" + conv[len(conv)-8:],
-		"isDeliveryReceiptRequested": false,
-		"isReadReceiptRequested":     false,
-		"isRead":                     folder == FolderSent,
-		"isDraft":                    false,
-		"webLink":                    "https://outlook.office365.com/owa/?ItemID=" + id + "&exvsurl=1&viewmodel=ReadMessageItem",
-		"inferenceClassification":    "focused",
-		"body":                       map[string]any{"contentType": "html", "content": "<html><body>" + e.Snippet + "</body></html>"},
-		"uniqueBody":                 map[string]any{"contentType": "html", "content": "<html><body>" + e.Snippet + "</body></html>"},
-		"sender":                     recipient(e.From),
-		"from":                       recipient(e.From),
-		"toRecipients":               recipients(e.To),
-		"ccRecipients":               recipients(e.Cc),
-		"bccRecipients":              recipients(e.Bcc),
-		"replyTo":                    []any{},
-		"flag":                       map[string]any{"flagStatus": "notFlagged"},
-		"internetMessageHeaders":     headers,
-	}
+	return render(func(w *jsonWriter) { writeMessage(w, e, owner, folder, true) })
 }

@@ -17,7 +17,10 @@
 // none reaches disk or logs. A calendarView or messages request without a
 // $select, or whose $select asks for subject, body, bodyPreview,
 // uniqueBody, location or locations, is reported through
-// Options.OnViolation (NewServer makes it a test error).
+// Options.OnViolation (NewServer makes it a test error) and answered all
+// the same: without $select, with every property (internetMessageHeaders
+// aside, which come only when selected). EventJSON and MessageJSON give
+// an item's full rendering, the one a page projects on its $select.
 //
 // Faults: Options.Latency before every answer; Options.FaultRate of
 // requests answered 429, 503 or 504 with Retry-After: 0 and a Graph error
@@ -31,6 +34,7 @@
 package graphtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -274,13 +278,49 @@ func (s *Server) api(h func(w http.ResponseWriter, r *http.Request) any) http.Ha
 		if body == nil {
 			return
 		}
-		w.Header().Set("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8")
+		if bw, ok := body.(bodyWriter); ok {
+			s.writeBody(w, bw)
+			return
+		}
+		w.Header().Set("Content-Type", contentType)
 		w.WriteHeader(http.StatusOK)
 		// json v2 writes a map's members in Go's map order instead of
 		// sorting them (Graph's order is its own anyway), which costs
 		// less CPU than encoding/json: on a small machine the fake
 		// shares the cores with the client it serves.
 		_ = jsonv2.MarshalWrite(w, body, jsontext.EscapeForHTML(false))
+	}
+}
+
+// contentType is the Content-Type of Graph's JSON answers.
+const contentType = "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8"
+
+// A pageBuffer holds an answer while a bodyWriter writes it.
+type pageBuffer struct {
+	buf bytes.Buffer
+	enc jsontext.Encoder
+	w   jsonWriter
+}
+
+var pageBuffers = sync.Pool{New: func() any { return new(pageBuffer) }}
+
+// writeBody answers 200 with the body bw writes, or 500 if bw fails.
+func (s *Server) writeBody(w http.ResponseWriter, bw bodyWriter) {
+	pb := pageBuffers.Get().(*pageBuffer)
+	pb.buf.Reset()
+	pb.enc.Reset(&pb.buf, jsontext.AllowDuplicateNames(true))
+	pb.w = jsonWriter{enc: &pb.enc, scratch: pb.w.scratch[:0]}
+	bw(&pb.w)
+	if err := pb.w.err; err != nil {
+		writeError(w, http.StatusInternalServerError, "InternalServerError", "graphtest: "+err.Error())
+	} else {
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Length", strconv.Itoa(pb.buf.Len()))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(pb.buf.Bytes())
+	}
+	if pb.buf.Cap() <= 1<<20 { // let the odd huge page go
+		pageBuffers.Put(pb)
 	}
 }
 
