@@ -126,8 +126,9 @@ Share of quota, per source:
             part of the time the users at once (--concurrency) wait on
             the API rather than parse pages ("bound by" says "users at
             once" when there are fewer users at once than the limit). At
-            20 ms the parsing (CPU) binds on a small machine. The regime
-            where the app's limit binds: --latency 200ms.
+            20 ms on a small machine, the time a request spends between
+            client and fake (wake-ups of both processes) is a fifth of
+            it; at --latency 100ms and more the app's limit binds.
 
 If the share is well below 100% while "bound by" names the quota, the
 machine is the limit: compare cpu s + fake s with wall s × the number of
@@ -294,7 +295,12 @@ func (r benchIngestResult) line() string {
 	if r.API > 0 {
 		callsPerSec = float64(r.Calls) / r.API.Seconds()
 	}
-	secs := func(d time.Duration) string { return fmt.Sprintf("%.1f", d.Seconds()) }
+	secs := func(d time.Duration) string {
+		if d < time.Second { // small runs: 41 calls at 1 ms take 0.04 s
+			return fmt.Sprintf("%.3f", d.Seconds())
+		}
+		return fmt.Sprintf("%.1f", d.Seconds())
+	}
 	num := func(v float64) string {
 		if v >= 100 {
 			return fmt.Sprintf("%.0f", v)
