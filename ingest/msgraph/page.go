@@ -49,11 +49,9 @@ func eachPage[T any](ctx context.Context, s *Source, what string, ri *abs.Reques
 			return fmt.Errorf("msgraph: %s: %w", what, describe(err))
 		}
 		body, _ := res.([]byte) // nil: no content
-		var p page[T]
-		if len(body) > 0 {
-			if err := json.Unmarshal(body, &p); err != nil {
-				return fmt.Errorf("msgraph: %s: page unreadable: %w", what, pageError(err))
-			}
+		p, err := decodePage[T](body)
+		if err != nil {
+			return fmt.Errorf("msgraph: %s: %w", what, err)
 		}
 		for i := range p.Value {
 			more, err := fn(&p.Value[i])
@@ -70,18 +68,26 @@ func eachPage[T any](ctx context.Context, s *Source, what string, ri *abs.Reques
 	}
 }
 
-// pageError keeps where a page's JSON went wrong and what was expected,
-// never the value itself (it could be an address).
-func pageError(err error) error {
+// decodePage decodes a page's body (none: an empty page). Its errors say
+// where the JSON went wrong and how, never with the value itself (it could
+// be an address).
+func decodePage[T any](body []byte) (page[T], error) {
+	var p page[T]
+	if len(body) == 0 {
+		return p, nil
+	}
+	err := json.Unmarshal(body, &p)
 	var se *json.SemanticError
-	if errors.As(err, &se) {
-		return fmt.Errorf("unexpected JSON %s at %q", se.JSONKind, se.JSONPointer)
-	}
 	var sy *jsontext.SyntacticError
-	if errors.As(err, &sy) {
-		return fmt.Errorf("invalid JSON at byte %d", sy.ByteOffset)
+	switch {
+	case err == nil:
+		return p, nil
+	case errors.As(err, &se):
+		return p, fmt.Errorf("page unreadable: unexpected JSON %s at %q", se.JSONKind, se.JSONPointer)
+	case errors.As(err, &sy):
+		return p, fmt.Errorf("page unreadable: invalid JSON at byte %d (%v)", sy.ByteOffset, sy.Err)
 	}
-	return err
+	return p, fmt.Errorf("page unreadable: %w", err)
 }
 
 // A graphRecipient is a recipient (or an event's organizer): only its

@@ -1,7 +1,6 @@
 package msgraph
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 
@@ -251,11 +249,9 @@ func sdkPage(doc []byte, ctor serialization.ParsableFactory, entry func(any) (an
 
 // directPage reads doc as eachPage does and maps each item with entry.
 func directPage[T any](doc []byte, entry func(*T) (any, error)) (string, []any, error) {
-	var p page[T]
-	if len(bytes.TrimSpace(doc)) > 0 {
-		if err := jsonv2.Unmarshal(doc, &p); err != nil {
-			return "", nil, err
-		}
+	p, err := decodePage[T](doc)
+	if err != nil {
+		return "", nil, err
 	}
 	var out []any
 	for i := range p.Value {
@@ -266,4 +262,19 @@ func directPage[T any](doc []byte, entry func(*T) (any, error)) (string, []any, 
 		out = append(out, e)
 	}
 	return p.NextLink, out, nil
+}
+
+// A page that fails says where and how, without the values it holds.
+func TestPages_errors(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"value":[{"internetMessageId":"<m@x>","from":"secret@example.com"}]}`:                `unexpected JSON string at "/value/0/from"`,
+		`{"value":[{"internetMessageId":"<m@x>","internetMessageId":"<n@x>"}]}`:                `invalid JSON at byte 39 (duplicate object member name)`,
+		"{\"value\":[{\"from\":{\"emailAddress\":{\"address\":\"secr\xffet@example.com\"}}}]}": `invalid JSON at byte`,
+		`{"value":[{"from":{"emailAddress":{"address":"secret@example.com"`:                    `invalid JSON at byte`,
+	} {
+		_, err := decodePage[graphMessage]([]byte(doc))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "secr") {
+			t.Errorf("%q: error %v, want one with %q and no address", doc, err, want)
+		}
+	}
 }
