@@ -36,26 +36,12 @@ func (s *Source) Users(ctx context.Context, fn func(ingest.User) error) error {
 	if err != nil {
 		return fmt.Errorf("msgraph: list users: %w", err)
 	}
-	var page []models.Userable
-	var fnErr error
-	flush := func() error {
-		out, err := s.withSettings(ctx, page)
-		page = page[:0]
-		if err != nil {
-			return err
-		}
-		for _, u := range out {
-			if u.Email == "" {
-				continue // no mailbox
-			}
-			if err := fn(u); err != nil {
-				fnErr = err
-				return err
-			}
-		}
-		return nil
-	}
-	var flushErr error
+	// Mailbox settings are read as the directory is listed, as many at a
+	// time as the app may have requests in flight, with no pause between
+	// batches; fn gets the users in the directory's order at the end.
+	var listed []*ingest.User
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(cap(s.lim.app))
 	err = it.Iterate(ctx, func(u models.Userable) bool {
 		if enabled := u.GetAccountEnabled(); enabled != nil && !*enabled {
 			return true
@@ -66,24 +52,29 @@ func (s *Source) Users(ctx context.Context, fn func(ingest.User) error) error {
 		if address(u) == "" {
 			return true
 		}
-		page = append(page, u)
-		if len(page) >= 100 {
-			if flushErr = flush(); flushErr != nil {
-				return false
-			}
-		}
-		return true
+		out := new(ingest.User)
+		listed = append(listed, out)
+		g.Go(func() error {
+			*out = s.user(gctx, u)
+			return gctx.Err()
+		})
+		return gctx.Err() == nil
 	})
-	if fnErr != nil {
-		return fnErr
-	}
-	if flushErr != nil {
-		return flushErr
+	if werr := g.Wait(); werr != nil {
+		return werr
 	}
 	if err != nil {
 		return fmt.Errorf("msgraph: list users: %w", describe(err))
 	}
-	return flush()
+	for _, u := range listed {
+		if u.Email == "" {
+			continue // no mailbox
+		}
+		if err := fn(*u); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // address returns a user's canonical address: mail, else the user
@@ -96,22 +87,6 @@ func address(u models.Userable) string {
 		return ingest.CanonicalEmail(*m)
 	}
 	return ""
-}
-
-// withSettings maps a batch of directory users to ingest.Users, reading
-// their mailbox settings as many at a time as the app may have requests in
-// flight. A user without a mailbox gives a zero ingest.User.
-func (s *Source) withSettings(ctx context.Context, batch []models.Userable) ([]ingest.User, error) {
-	out := make([]ingest.User, len(batch))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(cap(s.lim.app))
-	for i, u := range batch {
-		g.Go(func() error {
-			out[i] = s.user(gctx, u)
-			return gctx.Err()
-		})
-	}
-	return out, g.Wait()
 }
 
 // extensionAttribute returns onPremisesExtensionAttributes.extensionAttributeN.
