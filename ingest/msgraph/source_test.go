@@ -390,3 +390,50 @@ func TestRunner_noMailbox(t *testing.T) {
 		}
 	}
 }
+
+// Users gives the directory's users in its order, each with its mailbox
+// settings, though the settings are read many at a time as the listing
+// goes on; an account without a mailbox is left out, and a failing fn
+// stops it.
+func TestSource_usersInOrder(t *testing.T) {
+	org := newOrg(t, 40)
+	srv := graphtest.NewServer(t, org, graphtest.Options{MaxPage: 7, Latency: time.Millisecond})
+	people := org.People()
+	srv.NoMailbox(people[3].Email)
+	src := newSource(t, srv, nil, nil)
+	var got []ingest.User
+	if err := src.Users(context.Background(), func(u ingest.User) error {
+		got = append(got, u)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i, p := range people {
+		if i != 3 {
+			want = append(want, ingest.CanonicalEmail(p.Email))
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d users, want %d", len(got), len(want))
+	}
+	zones := 0
+	for i, u := range got {
+		if u.Email != want[i] {
+			t.Fatalf("user %d is %s, want %s (the directory's order)", i, u.Email, want[i])
+		}
+		if p, _ := org.User(u.Email); u.Person.TimeZone != p.TimeZone {
+			t.Errorf("%s: time zone %q, want the mailbox's %q", u.Email, u.Person.TimeZone, p.TimeZone)
+		} else if p.TimeZone != "" {
+			zones++
+		}
+	}
+	if zones == 0 {
+		t.Error("no user has a time zone: the test checks nothing")
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := src.Users(context.Background(), func(ingest.User) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+		t.Errorf("fn failing: %v after %d calls, want its error after 1", err, n)
+	}
+}
