@@ -126,9 +126,10 @@ Share of quota, per source:
             part of the time the users at once (--concurrency) wait on
             the API rather than parse pages ("bound by" says "users at
             once" when there are fewer users at once than the limit). At
-            20 ms on a small machine, the time a request spends between
-            client and fake (wake-ups of both processes) is a fifth of
-            it; at --latency 100ms and more the app's limit binds.
+            20 ms on a 2-core machine about a fifth of the limit goes to
+            the time between client and fake (waking both processes) and
+            to the client's work on each page, so the share is ~80%; at
+            --latency 100ms it is ~90%.
 
 If the share is well below 100% while "bound by" names the quota, the
 machine is the limit: compare cpu s + fake s with wall s × the number of
