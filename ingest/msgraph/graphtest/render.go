@@ -139,26 +139,11 @@ func (s *Server) collectionWriter(context, next string, sel map[string]bool, ite
 func writeEvent(w *jsonWriter, e synthetic.CalendarEntry, owner string, loc *time.Location, zone string) {
 	id := itemID("EV", e.ID, owner)
 	isOrg := strings.EqualFold(owner, e.Organizer)
-	w.beginObject()
-	w.name("@odata.etag")
-	w.concat(`W/"`, id[len(id)-8:], `"`)
-	w.member("id", id)
 	created := e.Created
 	if created.IsZero() {
 		created = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	}
-	if w.prop("createdDateTime") {
-		w.time(created.UTC(), time.RFC3339)
-	}
-	if w.prop("lastModifiedDateTime") {
-		w.time(created.UTC(), time.RFC3339)
-	}
-	if w.prop("changeKey") {
-		w.str(id[len(id)-12:])
-	}
-	if w.prop("categories") {
-		w.emptyArray()
-	}
+	w.beginItem(id, created)
 	if w.prop("transactionId") {
 		w.null()
 	}
@@ -346,6 +331,28 @@ func writeEvent(w *jsonWriter, e synthetic.CalendarEntry, owner string, loc *tim
 	w.endObject()
 }
 
+// beginItem opens an Outlook item (an event or a message) and writes the
+// members of Graph's outlookItem base type: its etag and id (always, as
+// project keeps them), and, where selected, createdDateTime and
+// lastModifiedDateTime (both created), changeKey and categories.
+func (w *jsonWriter) beginItem(id string, created time.Time) {
+	w.beginObject()
+	w.name("@odata.etag")
+	w.concat(`W/"`, id[len(id)-8:], `"`)
+	w.member("id", id)
+	for _, p := range [...]string{"createdDateTime", "lastModifiedDateTime"} {
+		if w.prop(p) {
+			w.time(created.UTC(), time.RFC3339)
+		}
+	}
+	if w.prop("changeKey") {
+		w.str(id[len(id)-12:])
+	}
+	if w.prop("categories") {
+		w.emptyArray()
+	}
+}
+
 // writeResponse writes a responseStatus value.
 func (w *jsonWriter) writeResponse(resp string) {
 	w.beginObject()
@@ -368,21 +375,7 @@ func (w *jsonWriter) writeEmailAddress(name, addr string) {
 // (Graph returns them only when $select names them).
 func writeMessage(w *jsonWriter, e synthetic.MailEntry, owner, folder string, headers bool) {
 	id := itemID("MS", e.ID, owner)
-	w.beginObject()
-	w.name("@odata.etag")
-	w.concat(`W/"`, id[len(id)-8:], `"`)
-	w.member("id", id)
-	for _, p := range [...]string{"createdDateTime", "lastModifiedDateTime"} {
-		if w.prop(p) {
-			w.time(e.Date.UTC(), time.RFC3339)
-		}
-	}
-	if w.prop("changeKey") {
-		w.str(id[len(id)-12:])
-	}
-	if w.prop("categories") {
-		w.emptyArray()
-	}
+	w.beginItem(id, e.Date)
 	for _, p := range [...]string{"receivedDateTime", "sentDateTime"} {
 		if w.prop(p) {
 			w.time(e.Date.UTC(), time.RFC3339)
