@@ -287,23 +287,40 @@ func (r *Runner) readUser(ctx context.Context, state string, u User, pending []d
 	for _, w := range pending {
 		byWeek[w] = &checkpoint{}
 	}
-	tz, err := r.Source.Calendar(ctx, u, start, end, func(c EventCopy) error {
-		if cp := byWeek[dataset.WeekOf(c.Event.Start)]; cp != nil {
-			cp.Events = append(cp.Events, c)
+	// The calendar and the mailbox are read at once: a user's requests
+	// then wait on the API side by side instead of one after the other,
+	// and the requests of users parsing a page find another ready to go.
+	// Each fn fills its own field of the checkpoints, and byWeek is only
+	// read.
+	var tz string
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		tz, err = r.Source.Calendar(gctx, u, start, end, func(c EventCopy) error {
+			if cp := byWeek[dataset.WeekOf(c.Event.Start)]; cp != nil {
+				cp.Events = append(cp.Events, c)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read calendar: %w", err)
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("read calendar: %w", err)
-	}
-	err = r.Source.Mail(ctx, u, start, end, func(c MessageCopy) error {
-		if cp := byWeek[dataset.WeekOf(c.Message.SentAt)]; cp != nil {
-			cp.Messages = append(cp.Messages, c)
+	g.Go(func() error {
+		err := r.Source.Mail(gctx, u, start, end, func(c MessageCopy) error {
+			if cp := byWeek[dataset.WeekOf(c.Message.SentAt)]; cp != nil {
+				cp.Messages = append(cp.Messages, c)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read mail: %w", err)
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("read mail: %w", err)
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	for _, w := range pending {
 		cp := byWeek[w]

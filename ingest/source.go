@@ -14,7 +14,9 @@ import (
 //
 // Each method calls fn once per item, in no particular order, and stops at
 // the first error from fn, returning it. Methods return ctx.Err() promptly
-// once ctx is done. A Source must be safe for concurrent use. Only metadata
+// once ctx is done. A Source must be safe for concurrent use: a Runner
+// reads a user's calendar and mailbox at once, and several users at once.
+// A method calls its fn from one goroutine at a time. Only metadata
 // is read: never titles, bodies, snippets, subjects or locations.
 type Source interface {
 	// Users calls fn for every person in the directory, in an order that

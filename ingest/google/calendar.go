@@ -20,15 +20,11 @@ const eventFields = "nextPageToken,timeZone,items(id,iCalUID,status,eventType,tr
 // Calendar implements ingest.Source: u's primary calendar, recurring events
 // expanded (singleEvents), cancelled instances included (showDeleted).
 func (s *Source) Calendar(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.EventCopy) error) (_ string, err error) {
-	hc, err := s.userClient(u.Email)
+	hc, done, err := s.userClient(u.Email)
 	if err != nil {
 		return "", err
 	}
-	defer func() {
-		if err != nil {
-			s.users.Delete(u.Email) // Mail may not follow
-		}
-	}()
+	defer done()
 	defer s.calPacer.Forget(u.Email)
 	svc, err := calendar.NewService(ctx, endpointOpts(hc, s.cfg.Endpoints.Calendar)...)
 	if err != nil {

@@ -35,11 +35,11 @@ const messageFields = "id,threadId,labelIds,internalDate,payload/headers"
 // messages older than start. The gmail.metadata scope forbids q, so the
 // window cannot be given to the API.
 func (s *Source) Mail(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.MessageCopy) error) error {
-	hc, err := s.userClient(u.Email)
+	hc, done, err := s.userClient(u.Email)
 	if err != nil {
 		return err
 	}
-	defer s.users.Delete(u.Email) // the user is done
+	defer done()
 	defer s.gmailPacer.Forget(u.Email)
 	svc, err := gmail.NewService(ctx, endpointOpts(hc, s.cfg.Endpoints.Gmail)...)
 	if err != nil {

@@ -49,7 +49,15 @@ type Source struct {
 	base                           *http.Client // under the OAuth transport
 	calPacer, gmailPacer, dirPacer *ingest.Pacer
 	ctx                            context.Context // for token sources
-	users                          sync.Map        // address → *http.Client impersonating it
+	mu                             sync.Mutex
+	users                          map[string]*userClient // address → its client while Calendar or Mail runs
+}
+
+// A userClient impersonates one user for the Calendar and Mail calls
+// running for it.
+type userClient struct {
+	c    *http.Client
+	refs int
 }
 
 var _ ingest.Source = (*Source)(nil)
@@ -60,7 +68,8 @@ func New(ctx context.Context, cfg Config, ps *ingest.Pseudonymizer) (*Source, er
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Source{cfg: cfg, ps: ps, log: cfg.Logger, ctx: ctx, domains: map[string]bool{}}
+	s := &Source{cfg: cfg, ps: ps, log: cfg.Logger, ctx: ctx, domains: map[string]bool{},
+		users: map[string]*userClient{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -164,18 +173,30 @@ func (s *Source) client(subject string, scopes []string) (*http.Client, error) {
 	return oauth2.NewClient(ctx, jc.TokenSource(ctx)), nil
 }
 
-// userClient returns the client impersonating user, shared by its
-// Calendar and Mail calls so that one token serves both (Mail drops it).
-func (s *Source) userClient(user string) (*http.Client, error) {
-	if c, ok := s.users.Load(user); ok {
-		return c.(*http.Client), nil
+// userClient returns the client impersonating user and the func to call
+// when done with it. Calendar and Mail, which a Runner calls at once,
+// share it so that one token serves both; the last one done drops it, so
+// the map holds only the users being read.
+func (s *Source) userClient(user string) (*http.Client, func(), error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	uc := s.users[user]
+	if uc == nil {
+		c, err := s.client(user, userScopes)
+		if err != nil {
+			return nil, nil, err
+		}
+		uc = &userClient{c: c}
+		s.users[user] = uc
 	}
-	c, err := s.client(user, userScopes)
-	if err != nil {
-		return nil, err
-	}
-	v, _ := s.users.LoadOrStore(user, c)
-	return v.(*http.Client), nil
+	uc.refs++
+	return uc.c, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if uc.refs--; uc.refs == 0 {
+			delete(s.users, user)
+		}
+	}, nil
 }
 
 func endpointOpts(c *http.Client, endpoint string) []option.ClientOption {

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/overload-engine/overload/dataset"
 	"github.com/overload-engine/overload/ingest"
@@ -22,12 +24,19 @@ func (s *Source) Mail(ctx context.Context, u ingest.User, start, end time.Time, 
 	if s.cfg.Inbox {
 		folders = append(folders, "inbox")
 	}
-	for _, f := range folders {
-		if err := s.folder(ctx, u, f, start, end, fn); err != nil {
-			return err
-		}
+	// The folders are read at once (the limiter holds the mailbox to
+	// PerMailboxConcurrency requests in flight), fn one call at a time.
+	var mu sync.Mutex
+	one := func(c ingest.MessageCopy) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return fn(c)
 	}
-	return nil
+	g, gctx := errgroup.WithContext(ctx)
+	for _, f := range folders {
+		g.Go(func() error { return s.folder(gctx, u, f, start, end, one) })
+	}
+	return g.Wait()
 }
 
 // folder reads one well-known mail folder. Delivery can lag sending, so
