@@ -6,7 +6,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -271,5 +273,67 @@ func TestRunner_eventAcrossWeeks(t *testing.T) {
 	}
 	if sum.Events != 2 || sum.DuplicateEventCopies != 0 || sum.Messages != 1 || sum.DuplicateMessageCopies != 1 {
 		t.Errorf("summary %+v: want 2 events without duplicates, 1 message with 1 duplicate copy", sum)
+	}
+}
+
+// mailFirst is an orgSource whose calendars are read only once their
+// user's mailbox is being read (or 3 s have passed, an error).
+type mailFirst struct {
+	*orgSource
+	mu      sync.Mutex
+	reading map[string]chan struct{} // address → closed when its Mail starts
+}
+
+func (s *mailFirst) started(email string) chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.reading[email]
+	if ch == nil {
+		ch = make(chan struct{})
+		s.reading[email] = ch
+	}
+	return ch
+}
+
+func (s *mailFirst) Calendar(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.EventCopy) error) (string, error) {
+	select {
+	case <-s.started(u.Email):
+	case <-time.After(3 * time.Second):
+		return "", errors.New("the mailbox was not being read")
+	}
+	return s.orgSource.Calendar(ctx, u, start, end, fn)
+}
+
+func (s *mailFirst) Mail(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.MessageCopy) error) error {
+	close(s.started(u.Email))
+	return s.orgSource.Mail(ctx, u, start, end, fn)
+}
+
+// A user's calendar and mailbox are read at once, and the dataset is the
+// same as ever.
+func TestRunner_calendarAndMailAtOnce(t *testing.T) {
+	ctx := context.Background()
+	org, err := synthetic.Generate(synthetic.Config{People: 12, Weeks: 1, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := newP(t, testKey)
+	src := &mailFirst{orgSource: &orgSource{org: org, ps: ps}, reading: map[string]chan struct{}{}}
+	root := t.TempDir()
+	sum, err := (&ingest.Runner{Source: src, Name: "org", Root: root, Weeks: org.Weeks, Concurrency: 2}).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Read != 12 || len(sum.Skipped) != 0 {
+		t.Fatalf("read %d, skipped %+v: want all 12 read (calendar and mail at once)", sum.Read, sum.Skipped)
+	}
+	plain := t.TempDir()
+	if _, err := (&ingest.Runner{Source: &orgSource{org: org, ps: ps}, Name: "org", Root: plain, Weeks: org.Weeks}).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, want := readTables(t, root), readTables(t, plain)
+	if len(got.Messages) == 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("dataset differs from a plain run's: %d/%d events, %d/%d attendance, %d/%d messages",
+			len(got.Events), len(want.Events), len(got.Attendance), len(want.Attendance), len(got.Messages), len(want.Messages))
 	}
 }

@@ -118,9 +118,13 @@ func TestRunner_matchesGenerator(t *testing.T) {
 			t.Errorf("request asks for content: %s", r)
 		}
 	}
-	// One token per user (Calendar and Gmail share it) and one for the admin.
+	// One token per user (Calendar and Gmail, read at once, share it) and
+	// one for the admin; no client is held once the users are read.
 	if _, _, tokens := srv.Stats(); tokens != 41 {
 		t.Errorf("%d tokens issued, want 41", tokens)
+	}
+	if n := google.UsersHeld(src); n != 0 {
+		t.Errorf("%d users' clients held after the run, want 0", n)
 	}
 	st := src.Stats()
 	t.Logf("%d events, %d attendance, %d messages; %d calls, %d retries, %d Gmail units, %s",

@@ -11,9 +11,12 @@ import (
 	"errors"
 	"log/slog"
 	"math/big"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -435,5 +438,73 @@ func TestSource_usersInOrder(t *testing.T) {
 	n := 0
 	if err := src.Users(context.Background(), func(ingest.User) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
 		t.Errorf("fn failing: %v after %d calls, want its error after 1", err, n)
+	}
+}
+
+// A rendezvous is a transport that holds the first mail folder requests
+// until want of them are in flight at once (or 3 s have passed), and
+// records the most it saw at once.
+type rendezvous struct {
+	want int
+	mu   sync.Mutex
+	in   int
+	most int
+	all  chan struct{}
+	once sync.Once
+}
+
+func (r *rendezvous) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.Contains(req.URL.Path, "/mailFolders/") {
+		r.mu.Lock()
+		r.in++
+		r.most = max(r.most, r.in)
+		if r.in == r.want {
+			r.once.Do(func() { close(r.all) })
+		}
+		r.mu.Unlock()
+		select {
+		case <-r.all:
+		case <-time.After(3 * time.Second):
+			r.once.Do(func() { close(r.all) }) // no more waiting
+		}
+		defer func() {
+			r.mu.Lock()
+			r.in--
+			r.mu.Unlock()
+		}()
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// Mail reads the sent items and the inbox at once, and calls fn one call
+// at a time.
+func TestSource_foldersAtOnce(t *testing.T) {
+	org := newOrg(t, 6)
+	srv := graphtest.NewServer(t, org, graphtest.Options{MaxPage: 3})
+	rv := &rendezvous{want: 2, all: make(chan struct{})}
+	src := newSource(t, srv, nil, func(c *msgraph.Config) { c.Transport = rv })
+	start, end := org.Window()
+	var in, calls atomic.Int32
+	var overlap atomic.Bool
+	for _, p := range org.People() {
+		u := ingest.User{Email: p.Email}
+		err := src.Mail(context.Background(), u, start, end, func(ingest.MessageCopy) error {
+			if in.Add(1) > 1 {
+				overlap.Store(true)
+			}
+			calls.Add(1)
+			time.Sleep(50 * time.Microsecond)
+			in.Add(-1)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", p.Email, err)
+		}
+	}
+	if rv.most != 2 {
+		t.Errorf("%d folder requests in flight at most, want 2 (sent items and inbox at once)", rv.most)
+	}
+	if calls.Load() == 0 || overlap.Load() {
+		t.Errorf("%d fn calls, overlapping: %v; want some, one at a time", calls.Load(), overlap.Load())
 	}
 }
