@@ -255,7 +255,7 @@ func directPage[T any](doc []byte, entry func(*T) (any, error)) (string, []any, 
 	}
 	var out []any
 	for i := range p.Value {
-		e, err := entry(&p.Value[i])
+		e, err := entry(&p.Value[i].v)
 		if err != nil {
 			return "", nil, err
 		}
