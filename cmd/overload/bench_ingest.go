@@ -122,14 +122,14 @@ Share of quota, per source:
             the time every request spent at the fake until it answered,
             summed, / api s. While the directory is listed, mailbox
             settings are read as many at a time as the limit allows; then
-            each user is read one request at a time, so the share is the
-            part of the time the users at once (--concurrency) wait on
-            the API rather than parse pages ("bound by" says "users at
-            once" when there are fewer users at once than the limit). At
-            20 ms on a 2-core machine about a fifth of the limit goes to
-            the time between client and fake (waking both processes) and
-            to the client's work on each page, so the share is ~80%; at
-            --latency 100ms it is ~90%.
+            each user's calendar, sent items and inbox are read at once,
+            a request each ("bound by" says "users at once" when the
+            users at once, --concurrency, have fewer requests to make
+            than the limit). At 20 ms on a 2-core machine the slots are
+            held ~96% of the time, but ~3 ms of each request's ~25 ms in
+            a slot pass outside the fake (waking both processes' network
+            goroutines on busy cores), so the share is ~85%; at
+            --latency 50ms it is ~92-95%, at 100ms ~94-98%.
 
 If the share is well below 100% while "bound by" names the quota, the
 machine is the limit: compare cpu s + fake s with wall s × the number of
@@ -473,10 +473,15 @@ func (r *benchIngestResult) graphQuota(opts benchIngestOptions, m meterStats, us
 		r.Share = 100 * r.Used / r.Limit
 	}
 	r.Bound = "quota"
-	if users < opts.GraphConcurrency {
+	if users*graphRequestsPerUser < opts.GraphConcurrency {
 		r.Bound = fmt.Sprintf("users at once (%d)", users)
 	}
 }
+
+// graphRequestsPerUser is how many requests a user being read has in
+// flight: its calendar, sent items and inbox are read at once, a page at
+// a time each.
+const graphRequestsPerUser = 3
 
 // An apiMeter is an http.Handler that counts and times the API requests
 // next answers, from their arrival to the first byte of the answer (when
