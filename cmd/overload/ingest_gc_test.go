@@ -1,8 +1,15 @@
 package main
 
 import (
+	"context"
+	"io"
 	"runtime/debug"
+	"slices"
 	"testing"
+	"time"
+
+	"github.com/overload-engine/overload/dataset"
+	"github.com/overload-engine/overload/ingest"
 )
 
 // gcSettings reads the GC percent and the memory limit without changing
@@ -34,4 +41,54 @@ func TestTuneIngestGC(t *testing.T) {
 		t.Errorf("with $GOGC and $GOMEMLIMIT set: GC percent %d, memory limit %d; want %d, %d untouched", p, l, before, beforeLimit)
 	}
 	restore()
+}
+
+// threeUsers is a Source of three users with empty calendars and
+// mailboxes.
+type threeUsers struct{}
+
+func (threeUsers) Users(ctx context.Context, fn func(ingest.User) error) error {
+	for _, id := range []string{"p1", "p2", "p3"} {
+		if err := fn(ingest.User{Email: id + "@example.com", Person: dataset.Person{PersonID: id, Domain: "example.com"}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (threeUsers) Calendar(context.Context, ingest.User, time.Time, time.Time, func(ingest.EventCopy) error) (string, error) {
+	return "UTC", nil
+}
+
+func (threeUsers) Mail(context.Context, ingest.User, time.Time, time.Time, func(ingest.MessageCopy) error) error {
+	return nil
+}
+
+// The users are read at ingestGCPercent and the tables written at
+// ingestWriteGCPercent; the settings found are back afterwards.
+func TestRunSourceIngest_gcPhases(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	before, _ := gcSettings()
+	var seen []int // the GC percent at each progress line and at the summary
+	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Now: time.Now, Getenv: func(string) string { return "" }}
+	err := runSourceIngest(context.Background(), env, ingestRun{
+		Command: "test", Source: threeUsers{}, Name: "test", Out: t.TempDir(),
+		Weeks: []dataset.Week{{Year: 2026, Num: 20}}, Concurrency: 1,
+		Stats: func() string {
+			p, _ := gcSettings()
+			seen = append(seen, p)
+			return ""
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int{ingestGCPercent, ingestGCPercent, ingestWriteGCPercent, ingestWriteGCPercent}
+	if !slices.Equal(seen, want) {
+		t.Errorf("GC percent at users 1, 2, 3 read and at the summary: %v, want %v", seen, want)
+	}
+	if p, _ := gcSettings(); p != before {
+		t.Errorf("GC percent %d after the run, want %d as before", p, before)
+	}
 }
