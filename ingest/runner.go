@@ -39,10 +39,10 @@ const (
 // A Runner copies the given weeks of a Source into a dataset.
 //
 // It reads every directory user (Concurrency at a time) and checkpoints
-// each user-week as soon as it is read: a file of pseudonymized rows under
-// <Root>/_ingest/<ShardName>/, never an address or any content. A run that
-// is stopped (killed, cancelled) and started again reads only the
-// user-weeks without a checkpoint. Once every user is read, it deduplicates
+// each user-week as soon as it is read: a record of pseudonymized rows in
+// a log under <Root>/_ingest/<ShardName>/ (see checkpoint.go), never an
+// address or any content. A run that is stopped (killed, cancelled) and
+// started again reads only the user-weeks without a checkpoint. Once every user is read, it deduplicates
 // (one events row per event instance, from the organizer's copy when the
 // organizer is a directory user, else from the first copy in directory
 // order; one messages row per message, from the sender's copy when there is
@@ -210,6 +210,11 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 			return nil, fmt.Errorf("ingest %s: remove checkpoints: %w", name, err)
 		}
 	}
+	ck, err := openCheckpoints(state, weeks, users)
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	defer ck.close()
 	sum := &Summary{Shard: r.Shard, Directory: directory, Users: len(users)}
 	skipped := make([]bool, len(users))
 
@@ -238,12 +243,12 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			pending := pendingWeeks(state, u.Person.PersonID, weeks)
+			pending := ck.pending(i)
 			if len(pending) == 0 {
 				report(true, false)
 				return nil
 			}
-			err := r.readUser(gctx, state, u, pending)
+			err := r.readUser(gctx, ck, i, pending)
 			if err != nil && gctx.Err() != nil {
 				return gctx.Err()
 			}
@@ -267,8 +272,11 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	sum.Resumed = prog.Resumed
 	slices.SortFunc(sum.Skipped, func(a, b SkippedUser) int { return strings.Compare(a.PersonID, b.PersonID) })
 
-	if err := write(ctx, r.Root, state, name, users, skipped, others, weeks, sum); err != nil {
+	if err := write(ctx, r.Root, ck, name, skipped, others, sum); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	if err := ck.close(); err != nil {
+		return nil, fmt.Errorf("ingest %s: checkpoints: %w", name, err)
 	}
 	if len(sum.Skipped) == 0 {
 		if err := os.RemoveAll(state); err != nil {
@@ -280,8 +288,9 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	return sum, nil
 }
 
-// readUser reads u's pending weeks and checkpoints each of them.
-func (r *Runner) readUser(ctx context.Context, state string, u User, pending []dataset.Week) error {
+// readUser reads user i's pending weeks and checkpoints each of them.
+func (r *Runner) readUser(ctx context.Context, ck *checkpoints, i int, pending []dataset.Week) error {
+	u := ck.users[i]
 	start, end := pending[0].Monday(), pending[len(pending)-1].Monday().AddDate(0, 0, 7)
 	byWeek := map[dataset.Week]*checkpoint{}
 	for _, w := range pending {
@@ -325,7 +334,7 @@ func (r *Runner) readUser(ctx context.Context, state string, u User, pending []d
 	for _, w := range pending {
 		cp := byWeek[w]
 		cp.TimeZone = tz
-		if err := writeCheckpoint(checkpointPath(state, w, u.Person.PersonID), cp); err != nil {
+		if err := ck.put(i, w, cp); err != nil {
 			return err
 		}
 	}
@@ -389,14 +398,15 @@ type eventWinner struct {
 // on either side of midnight at a week's edge), and such an event is
 // written once in each week, which analysis counts once (it keeps one
 // events row per event_id and one attendance row per person and event).
-func write(ctx context.Context, root, state, name string, users []User, skipped []bool, others map[string]bool, weeks []dataset.Week, sum *Summary) error {
+func write(ctx context.Context, root string, ck *checkpoints, name string, skipped []bool, others map[string]bool, sum *Summary) error {
+	users, weeks := ck.users, ck.weeks
 	w, err := dataset.NewWriter(root, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1]})
 	if err != nil {
 		return err
 	}
 	tz := make([]string, len(users)) // each user's time zone from the latest week that has one
-	for _, week := range weeks {
-		if err := writeWeek(ctx, w, state, users, skipped, others, week, tz, sum); err != nil {
+	for wi := range weeks {
+		if err := writeWeek(ctx, w, ck, skipped, others, wi, tz, sum); err != nil {
 			return err
 		}
 	}
@@ -416,7 +426,7 @@ func write(ctx context.Context, root, state, name string, users []User, skipped 
 }
 
 // writeWeek is write for one week's checkpoints.
-func writeWeek(ctx context.Context, w *dataset.Writer, state string, users []User, skipped []bool, others map[string]bool, week dataset.Week, tz []string, sum *Summary) error {
+func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped []bool, others map[string]bool, week int, tz []string, sum *Summary) error {
 	seeds := [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	key := func(id string) copyKey {
 		return copyKey{maphash.String(seeds[0], id), maphash.String(seeds[1], id)}
@@ -424,7 +434,7 @@ func writeWeek(ctx context.Context, w *dataset.Writer, state string, users []Use
 	events, messages := map[copyKey]eventWinner{}, map[copyKey]winner{}
 	leftOut := map[copyKey]bool{} // message ids left to the sender's shard
 	var evCopy, msgCopy int64
-	err := eachUser(ctx, state, users, skipped, week, func(i int, cp *checkpoint) error {
+	err := eachUser(ctx, ck, skipped, week, func(i int, cp *checkpoint) error {
 		if cp.TimeZone != "" {
 			tz[i] = cp.TimeZone
 		}
@@ -476,7 +486,7 @@ func writeWeek(ctx context.Context, w *dataset.Writer, state string, users []Use
 		return err
 	}
 	evCopy, msgCopy = 0, 0
-	err = eachUser(ctx, state, users, skipped, week, func(i int, cp *checkpoint) error {
+	err = eachUser(ctx, ck, skipped, week, func(i int, cp *checkpoint) error {
 		for _, c := range cp.Events {
 			if events[key(c.Event.EventID)].copy() == evCopy {
 				piece.Events = append(piece.Events, c.Event)
@@ -501,17 +511,17 @@ func writeWeek(ctx context.Context, w *dataset.Writer, state string, users []Use
 	return flush()
 }
 
-// eachUser calls fn with the week's checkpoint of every user that was not
-// skipped, in directory order.
-func eachUser(ctx context.Context, state string, users []User, skipped []bool, week dataset.Week, fn func(i int, cp *checkpoint) error) error {
-	for i, u := range users {
+// eachUser calls fn with the checkpoint of the week at index week of every
+// user that was not skipped, in directory order.
+func eachUser(ctx context.Context, ck *checkpoints, skipped []bool, week int, fn func(i int, cp *checkpoint) error) error {
+	for i := range ck.users {
 		if skipped[i] {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		cp, err := readCheckpoint(checkpointPath(state, week, u.Person.PersonID))
+		cp, err := ck.get(week, i)
 		if err != nil {
 			return err
 		}
@@ -522,55 +532,10 @@ func eachUser(ctx context.Context, state string, users []User, skipped []bool, w
 	return nil
 }
 
-func checkpointPath(state string, w dataset.Week, personID string) string {
-	return filepath.Join(state, "week="+w.String(), personID+".json")
-}
-
-// pendingWeeks returns the weeks of weeks that have no checkpoint for the
-// person.
-func pendingWeeks(state, personID string, weeks []dataset.Week) []dataset.Week {
-	var out []dataset.Week
-	for _, w := range weeks {
-		if _, err := os.Stat(checkpointPath(state, w, personID)); err != nil {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
 // checkpointOptions are the JSON options of a checkpoint (see checkpoint).
 var checkpointOptions = json.JoinOptions(json.FormatNilSliceAsNull(true), jsontext.AllowInvalidUTF8(true))
 
-// writeCheckpoint writes cp to path atomically.
-func writeCheckpoint(path string, cp *checkpoint) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("write checkpoint: %w", err)
-	}
-	b, err := json.Marshal(cp, checkpointOptions)
-	if err != nil {
-		return fmt.Errorf("write checkpoint: %w", err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write checkpoint: %w", err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write checkpoint: %w", err)
-	}
-	return nil
-}
-
+// readCheckpoint reads a checkpoint file of an earlier version.
 func readCheckpoint(path string) (*checkpoint, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -1,0 +1,285 @@
+package ingest
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/overload-engine/overload/dataset"
+)
+
+// Checkpoints are appended to a log, one per run, under the state
+// directory (<Root>/_ingest/<ShardName>/<n>.log): a record per user-week
+// read. A file per user-week, written atomically (temporary file, fsync,
+// rename), was 9-15% of the Graph ingest's CPU samples (perf), most of it
+// in the filesystem (an inode and two directory entries per user and
+// week), and would leave millions of files for a year's backfill of a
+// large organisation.
+//
+// A record is a 12-byte header — "OVC1", the body's length and its
+// CRC-32C (both big-endian uint32) — and the body: the ISO year (uint16)
+// and week (uint8), the person id's length (uint16) and bytes, and the
+// checkpoint's JSON. A run reads every log of the state directory when it
+// starts and keeps, per user and week, where its latest record is; a log
+// ends at its first record that is cut short or fails its checksum (a run
+// killed mid-write, or a machine that lost its page cache: those user-weeks
+// are read again). Records are not synced one by one: a checkpoint saves
+// reading a user again, and a lost one costs only that.
+//
+// Checkpoint files of earlier versions (week=<W>/<person id>.json) are
+// still read, so a run they began resumes.
+
+const (
+	ckptMagic     = "OVC1"
+	ckptHeaderLen = 12
+	ckptMaxBody   = 1 << 30
+)
+
+var ckptTable = crc32.MakeTable(crc32.Castagnoli)
+
+// A ckptRef locates a user-week's checkpoint.
+type ckptRef struct {
+	log int32 // index into checkpoints.logs; ckptNone or ckptFile
+	crc uint32
+	off int64 // the body's offset
+	n   uint32
+}
+
+const (
+	ckptNone = -1 // no checkpoint
+	ckptFile = -2 // a file of an earlier version
+)
+
+// checkpoints are a run's checkpoints: where each user-week's is, and the
+// log this run appends to.
+type checkpoints struct {
+	dir   string
+	weeks []dataset.Week
+	users []User
+	refs  [][]ckptRef // [week][user]
+	logs  []*os.File  // read from; the last is this run's
+
+	mu  sync.Mutex // guards appends to the last log
+	end int64
+}
+
+// openCheckpoints reads the logs of dir for users and weeks, and starts a
+// new one for this run.
+func openCheckpoints(dir string, weeks []dataset.Week, users []User) (*checkpoints, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("checkpoints: %w", err)
+	}
+	c := &checkpoints{dir: dir, weeks: weeks, users: users, refs: make([][]ckptRef, len(weeks))}
+	for w := range weeks {
+		c.refs[w] = make([]ckptRef, len(users))
+		for i := range users {
+			c.refs[w][i].log = ckptNone
+		}
+	}
+	week := map[dataset.Week]int{}
+	for w, wk := range weeks {
+		week[wk] = w
+	}
+	user := make(map[string]int, len(users))
+	for i, u := range users {
+		user[u.Person.PersonID] = i
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*.log"))
+	if err != nil {
+		return nil, fmt.Errorf("checkpoints: %w", err)
+	}
+	next := 0
+	slices.SortFunc(names, func(a, b string) int { return logNumber(a) - logNumber(b) })
+	for _, name := range names {
+		n := logNumber(name)
+		if n < 0 {
+			continue
+		}
+		next = n + 1
+		f, err := os.Open(name)
+		if err != nil {
+			c.close()
+			return nil, fmt.Errorf("checkpoints: %w", err)
+		}
+		c.logs = append(c.logs, f)
+		if err := c.scan(int32(len(c.logs)-1), week, user); err != nil {
+			c.close()
+			return nil, err
+		}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(next)+".log"), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		c.close()
+		return nil, fmt.Errorf("checkpoints: %w", err)
+	}
+	c.logs = append(c.logs, f)
+	return c, nil
+}
+
+// logNumber returns n of a path ending in <n>.log, -1 if it does not.
+func logNumber(path string) int {
+	n, err := strconv.Atoi(strings.TrimSuffix(filepath.Base(path), ".log"))
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+// scan records where log l's records are, up to its first bad one.
+func (c *checkpoints) scan(l int32, week map[dataset.Week]int, user map[string]int) error {
+	r := bufio.NewReaderSize(c.logs[l], 1<<16)
+	var off int64
+	var body []byte
+	for {
+		var h [ckptHeaderLen]byte
+		if _, err := io.ReadFull(r, h[:]); err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil
+			}
+			return fmt.Errorf("checkpoints: %s: %w", c.logs[l].Name(), err)
+		}
+		n, sum := binary.BigEndian.Uint32(h[4:8]), binary.BigEndian.Uint32(h[8:12])
+		if string(h[:4]) != ckptMagic || n > ckptMaxBody {
+			return nil
+		}
+		body = slices.Grow(body[:0], int(n))[:n]
+		if _, err := io.ReadFull(r, body); err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil
+			}
+			return fmt.Errorf("checkpoints: %s: %w", c.logs[l].Name(), err)
+		}
+		if crc32.Checksum(body, ckptTable) != sum {
+			return nil
+		}
+		wk, pid, _, ok := splitBody(body)
+		if !ok {
+			return nil
+		}
+		if w, ok := week[wk]; ok {
+			if i, ok := user[pid]; ok {
+				c.refs[w][i] = ckptRef{log: l, crc: sum, off: off + ckptHeaderLen, n: n}
+			}
+		}
+		off += ckptHeaderLen + int64(n)
+	}
+}
+
+// splitBody returns a record body's week, person id and JSON.
+func splitBody(b []byte) (w dataset.Week, pid string, js []byte, ok bool) {
+	if len(b) < 5 {
+		return w, "", nil, false
+	}
+	w = dataset.Week{Year: int(binary.BigEndian.Uint16(b)), Num: int(b[2])}
+	n := int(binary.BigEndian.Uint16(b[3:5]))
+	if len(b) < 5+n {
+		return w, "", nil, false
+	}
+	return w, string(b[5 : 5+n]), b[5+n:], true
+}
+
+// pending returns the weeks of c that user i has no checkpoint for.
+func (c *checkpoints) pending(i int) []dataset.Week {
+	var out []dataset.Week
+	for w, wk := range c.weeks {
+		ref := &c.refs[w][i]
+		if ref.log == ckptNone {
+			if _, err := os.Stat(c.filePath(wk, i)); err == nil {
+				ref.log = ckptFile
+			}
+		}
+		if ref.log == ckptNone {
+			out = append(out, wk)
+		}
+	}
+	return out
+}
+
+// filePath is where an earlier version kept user i's checkpoint of week.
+func (c *checkpoints) filePath(week dataset.Week, i int) string {
+	return filepath.Join(c.dir, "week="+week.String(), c.users[i].Person.PersonID+".json")
+}
+
+// put appends user i's checkpoint of week.
+func (c *checkpoints) put(i int, week dataset.Week, cp *checkpoint) error {
+	w := slices.Index(c.weeks, week)
+	pid := c.users[i].Person.PersonID
+	if w < 0 || len(pid) > 1<<16-1 {
+		return fmt.Errorf("write checkpoint: week %s or person id not of this run", week)
+	}
+	body := make([]byte, 5, 5+len(pid))
+	binary.BigEndian.PutUint16(body, uint16(week.Year))
+	body[2] = byte(week.Num)
+	binary.BigEndian.PutUint16(body[3:], uint16(len(pid)))
+	body = append(body, pid...)
+	js, err := json.Marshal(cp, checkpointOptions)
+	if err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	body = append(body, js...)
+	if len(body) > ckptMaxBody {
+		return fmt.Errorf("write checkpoint: %d bytes, more than a record holds", len(body))
+	}
+	rec := make([]byte, ckptHeaderLen, ckptHeaderLen+len(body))
+	copy(rec, ckptMagic)
+	sum := crc32.Checksum(body, ckptTable)
+	binary.BigEndian.PutUint32(rec[4:], uint32(len(body)))
+	binary.BigEndian.PutUint32(rec[8:], sum)
+	rec = append(rec, body...)
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l := c.logs[len(c.logs)-1]
+	if _, err := l.WriteAt(rec, c.end); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	c.refs[w][i] = ckptRef{log: int32(len(c.logs) - 1), crc: sum, off: c.end + ckptHeaderLen, n: uint32(len(body))}
+	c.end += int64(len(rec))
+	return nil
+}
+
+// get reads user i's checkpoint of the week at index w.
+func (c *checkpoints) get(w, i int) (*checkpoint, error) {
+	ref := c.refs[w][i]
+	switch ref.log {
+	case ckptNone:
+		return nil, fmt.Errorf("read checkpoint: none for week %s of %s", c.weeks[w], c.users[i].Person.PersonID)
+	case ckptFile:
+		return readCheckpoint(c.filePath(c.weeks[w], i))
+	}
+	l := c.logs[ref.log]
+	body := make([]byte, ref.n)
+	if _, err := l.ReadAt(body, ref.off); err != nil {
+		return nil, fmt.Errorf("read checkpoint %s at %d: %w", l.Name(), ref.off, err)
+	}
+	_, _, js, ok := splitBody(body)
+	if !ok || crc32.Checksum(body, ckptTable) != ref.crc {
+		return nil, fmt.Errorf("read checkpoint %s at %d: changed since it was written", l.Name(), ref.off)
+	}
+	var cp checkpoint
+	if err := json.Unmarshal(js, &cp, checkpointOptions); err != nil {
+		return nil, fmt.Errorf("read checkpoint %s at %d: %w", l.Name(), ref.off, err)
+	}
+	return &cp, nil
+}
+
+// close closes the logs.
+func (c *checkpoints) close() error {
+	var errs []error
+	for _, l := range c.logs {
+		errs = append(errs, l.Close())
+	}
+	c.logs = nil
+	return errors.Join(errs...)
+}
