@@ -42,19 +42,20 @@ const (
 // each user-week as soon as it is read: a record of pseudonymized rows in
 // a log under <Root>/_ingest/<ShardName>/ (see checkpoint.go), never an
 // address or any content. A run that is stopped (killed, cancelled) and
-// started again reads only the user-weeks without a checkpoint. Once every user is read, it deduplicates
-// (one events row per event instance, from the organizer's copy when the
-// organizer is a directory user, else from the first copy in directory
-// order; one messages row per message, from the sender's copy when there is
-// one, else the first copy), writes the tables as dataset shard ShardName
-// (replacing what an earlier run of the same ShardName wrote in those
-// partitions) and removes the checkpoints. It does that a week at a time,
-// reading the week's checkpoints back twice (first to choose the copies,
-// then to write them), so it holds the directory users, one small record
+// started again reads only the user-weeks without a checkpoint. Once every
+// user is read, it deduplicates (one events row per event instance, from
+// the organizer's copy when the organizer is a directory user, else from
+// the first copy in directory order; one messages row per message, from
+// the sender's copy when there is one, else the first copy), writes the
+// tables as dataset shard ShardName (replacing what an earlier run of the
+// same ShardName wrote in those partitions) and removes the checkpoints.
+// It does that a week at a time, reading the week's checkpoints back twice
+// (first to choose the copies, then to write them), so it holds the
+// directory users, where each user-week's checkpoint is, one small record
 // per event and message id of the week and about 1M rows at a time
-// (flushRows; a partition of a large organisation gets a file per 1M rows),
-// not the whole run. (Copies are therefore compared within a week: see
-// write.)
+// (flushRows; a partition of a large organisation gets a file per 1M
+// rows), not the whole run. (Copies are therefore compared within a week:
+// see write.)
 //
 // A user whose data cannot be read (after the Source's own retries) is
 // skipped: listed in the Summary, left out of the people table, and read
