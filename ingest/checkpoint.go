@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -218,25 +219,25 @@ func (c *checkpoints) put(i int, week dataset.Week, cp *checkpoint) error {
 	if w < 0 || len(pid) > 1<<16-1 {
 		return fmt.Errorf("write checkpoint: week %s or person id not of this run", week)
 	}
-	body := make([]byte, 5, 5+len(pid))
-	binary.BigEndian.PutUint16(body, uint16(week.Year))
-	body[2] = byte(week.Num)
-	binary.BigEndian.PutUint16(body[3:], uint16(len(pid)))
-	body = append(body, pid...)
-	js, err := json.Marshal(cp, checkpointOptions)
-	if err != nil {
+	// The record is built in one buffer: header, body head, then the JSON
+	// marshalled after them; the length and checksum go in last.
+	head := make([]byte, ckptHeaderLen+5, ckptHeaderLen+5+len(pid)+4096)
+	copy(head, ckptMagic)
+	binary.BigEndian.PutUint16(head[ckptHeaderLen:], uint16(week.Year))
+	head[ckptHeaderLen+2] = byte(week.Num)
+	binary.BigEndian.PutUint16(head[ckptHeaderLen+3:], uint16(len(pid)))
+	buf := bytes.NewBuffer(append(head, pid...))
+	if err := json.MarshalWrite(buf, cp, checkpointOptions); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	body = append(body, js...)
+	rec := buf.Bytes()
+	body := rec[ckptHeaderLen:]
 	if len(body) > ckptMaxBody {
 		return fmt.Errorf("write checkpoint: %d bytes, more than a record holds", len(body))
 	}
-	rec := make([]byte, ckptHeaderLen, ckptHeaderLen+len(body))
-	copy(rec, ckptMagic)
 	sum := crc32.Checksum(body, ckptTable)
 	binary.BigEndian.PutUint32(rec[4:], uint32(len(body)))
 	binary.BigEndian.PutUint32(rec[8:], sum)
-	rec = append(rec, body...)
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
