@@ -73,6 +73,10 @@ type checkpoints struct {
 
 	mu  sync.Mutex // guards appends to the last log
 	end int64
+
+	// cut says, per log that ended before its end of file, where and
+	// why: the user-weeks of the records after that are read again.
+	cut []string
 }
 
 // openCheckpoints reads the logs of dir for users and weeks, and starts a
@@ -145,28 +149,31 @@ func (c *checkpoints) scan(l int32, week map[dataset.Week]int, user map[string]i
 	for {
 		var h [ckptHeaderLen]byte
 		if _, err := io.ReadFull(r, h[:]); err != nil {
-			if err == io.EOF || err == io.ErrUnexpectedEOF {
+			if err == io.EOF {
 				return nil
+			}
+			if err == io.ErrUnexpectedEOF {
+				return c.cutAt(l, off, "record cut short")
 			}
 			return fmt.Errorf("checkpoints: %s: %w", c.logs[l].Name(), err)
 		}
 		n, sum := binary.BigEndian.Uint32(h[4:8]), binary.BigEndian.Uint32(h[8:12])
 		if string(h[:4]) != ckptMagic || n > ckptMaxBody {
-			return nil
+			return c.cutAt(l, off, "no record header")
 		}
 		body = slices.Grow(body[:0], int(n))[:n]
 		if _, err := io.ReadFull(r, body); err != nil {
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
-				return nil
+				return c.cutAt(l, off, "record cut short")
 			}
 			return fmt.Errorf("checkpoints: %s: %w", c.logs[l].Name(), err)
 		}
 		if crc32.Checksum(body, ckptTable) != sum {
-			return nil
+			return c.cutAt(l, off, "checksum mismatch")
 		}
 		wk, pid, _, ok := splitBody(body)
 		if !ok {
-			return nil
+			return c.cutAt(l, off, "record body malformed")
 		}
 		if w, ok := week[wk]; ok {
 			if i, ok := user[pid]; ok {
@@ -175,6 +182,12 @@ func (c *checkpoints) scan(l int32, week map[dataset.Week]int, user map[string]i
 		}
 		off += ckptHeaderLen + int64(n)
 	}
+}
+
+// cutAt notes that log l ends at off, and why.
+func (c *checkpoints) cutAt(l int32, off int64, why string) error {
+	c.cut = append(c.cut, fmt.Sprintf("%s at byte %d: %s", filepath.Base(c.logs[l].Name()), off, why))
+	return nil
 }
 
 // splitBody returns a record body's week, person id and JSON.

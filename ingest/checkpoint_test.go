@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/binary"
 	stdjson "encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,6 +193,9 @@ func TestCheckpoints_resume(t *testing.T) {
 	if d := tzOf(ck.get(0, 0)); d != "old" {
 		t.Errorf("p0 week 1 with the log cut short: %q, want the record before the cut, old", d)
 	}
+	if len(ck.cut) != 1 || !strings.HasPrefix(ck.cut[0], "0.log at byte ") || !strings.HasSuffix(ck.cut[0], ": record cut short") {
+		t.Errorf("cut %q, want 0.log's last record cut short", ck.cut)
+	}
 	ck.close()
 	third := 0
 	for range 2 {
@@ -207,6 +211,9 @@ func TestCheckpoints_resume(t *testing.T) {
 	}
 	if got := ck.pending(0); len(got) != 0 {
 		t.Errorf("p0 pending %v, want none (week 1 from before the damage, week 2 intact)", got)
+	}
+	if want := fmt.Sprintf("0.log at byte %d: checksum mismatch", third); len(ck.cut) != 1 || ck.cut[0] != want {
+		t.Errorf("cut %q, want %q", ck.cut, want)
 	}
 
 	// An earlier version's file checkpoint counts, and reads.

@@ -216,6 +216,9 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	defer ck.close()
+	for _, cut := range ck.cut {
+		log.Warn("checkpoint log ends early; the user-weeks after this are read again", "log", cut)
+	}
 	sum := &Summary{Shard: r.Shard, Directory: directory, Users: len(users)}
 	skipped := make([]bool, len(users))
 
