@@ -143,6 +143,10 @@ func logNumber(path string) int {
 
 // scan records where log l's records are, up to its first bad one.
 func (c *checkpoints) scan(l int32, week map[dataset.Week]int, user map[string]int) error {
+	st, err := c.logs[l].Stat()
+	if err != nil {
+		return fmt.Errorf("checkpoints: %w", err)
+	}
 	r := bufio.NewReaderSize(c.logs[l], 1<<16)
 	var off int64
 	var body []byte
@@ -160,6 +164,9 @@ func (c *checkpoints) scan(l int32, week map[dataset.Week]int, user map[string]i
 		n, sum := binary.BigEndian.Uint32(h[4:8]), binary.BigEndian.Uint32(h[8:12])
 		if string(h[:4]) != ckptMagic || n > ckptMaxBody {
 			return c.cutAt(l, off, "no record header")
+		}
+		if off+ckptHeaderLen+int64(n) > st.Size() { // checked before a damaged length allocates
+			return c.cutAt(l, off, "record cut short")
 		}
 		body = slices.Grow(body[:0], int(n))[:n]
 		if _, err := io.ReadFull(r, body); err != nil {

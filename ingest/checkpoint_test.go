@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -231,4 +232,32 @@ func TestCheckpoints_resume(t *testing.T) {
 		t.Errorf("p2 week 1 from its file: %q, want F", f)
 	}
 	ck.close()
+}
+
+// Logs that are not logs, or whose first record claims more bytes than the
+// file holds, end at byte 0 with a note, and the run's own log comes after
+// the highest number.
+func TestCheckpoints_badLogs(t *testing.T) {
+	dir := t.TempDir()
+	huge := []byte(ckptMagic + "\x3f\xff\xff\xff\x00\x00\x00\x00 a few bytes")
+	for name, b := range map[string][]byte{"5.log": []byte("not a checkpoint log\n"), "6.log": huge, "notes.log": []byte("ignored")} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ck, err := openCheckpoints(dir, []dataset.Week{{Year: 2026, Num: 20}}, []User{{Person: dataset.Person{PersonID: "p0"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ck.close()
+	want := []string{"5.log at byte 0: no record header", "6.log at byte 0: record cut short"}
+	if !slices.Equal(ck.cut, want) {
+		t.Errorf("cut %q, want %q", ck.cut, want)
+	}
+	if got := filepath.Base(ck.logs[len(ck.logs)-1].Name()); got != "7.log" {
+		t.Errorf("this run's log is %s, want 7.log", got)
+	}
+	if p := ck.pending(0); len(p) != 1 {
+		t.Errorf("pending %v, want the week", p)
+	}
 }
