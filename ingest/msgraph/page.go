@@ -172,6 +172,54 @@ type graphMessage struct {
 	} `json:"internetMessageHeaders"`
 }
 
+// A graphUser is the part of a directory user that userSelect and the
+// manager expansion ask for.
+type graphUser struct {
+	ID                            string                    `json:"id"`
+	Mail                          string                    `json:"mail"`
+	UserPrincipalName             string                    `json:"userPrincipalName"`
+	Department                    string                    `json:"department"`
+	AccountEnabled                *bool                     `json:"accountEnabled"`
+	UserType                      *string                   `json:"userType"`
+	OnPremisesExtensionAttributes *graphExtensionAttributes `json:"onPremisesExtensionAttributes"`
+	Manager                       *graphManager             `json:"manager"`
+}
+
+// A graphManager is an expanded manager: a directoryObject, a user when
+// its @odata.type says so.
+type graphManager struct {
+	ODataType         string `json:"@odata.type"`
+	Mail              string `json:"mail"`
+	UserPrincipalName string `json:"userPrincipalName"`
+}
+
+// graphExtensionAttributes are onPremisesExtensionAttributes.
+type graphExtensionAttributes struct {
+	A1  string `json:"extensionAttribute1"`
+	A2  string `json:"extensionAttribute2"`
+	A3  string `json:"extensionAttribute3"`
+	A4  string `json:"extensionAttribute4"`
+	A5  string `json:"extensionAttribute5"`
+	A6  string `json:"extensionAttribute6"`
+	A7  string `json:"extensionAttribute7"`
+	A8  string `json:"extensionAttribute8"`
+	A9  string `json:"extensionAttribute9"`
+	A10 string `json:"extensionAttribute10"`
+	A11 string `json:"extensionAttribute11"`
+	A12 string `json:"extensionAttribute12"`
+	A13 string `json:"extensionAttribute13"`
+	A14 string `json:"extensionAttribute14"`
+	A15 string `json:"extensionAttribute15"`
+}
+
+// get returns extensionAttributeN, "" for none.
+func (a *graphExtensionAttributes) get(n int) string {
+	if a == nil || n < 1 || n > 15 {
+		return ""
+	}
+	return [...]string{a.A1, a.A2, a.A3, a.A4, a.A5, a.A6, a.A7, a.A8, a.A9, a.A10, a.A11, a.A12, a.A13, a.A14, a.A15}[n-1]
+}
+
 // graphInstant parses an Edm.DateTimeOffset as kiota does: RFC 3339, and
 // a value without an offset (19 characters) in the machine's zone.
 func graphInstant(v string) (time.Time, error) {

@@ -153,3 +153,57 @@ func sdkMailEntry(m models.Messageable) (synthetic.MailEntry, bool) {
 	}
 	return me, true
 }
+
+// The directory listing as it was read into the SDK's user models (up to
+// commit dafef8c): the reference directoryUser is checked against
+// (TestUsers_matchSDK).
+
+func sdkAddress(u models.Userable) string {
+	if m := u.GetMail(); m != nil && *m != "" {
+		return ingest.CanonicalEmail(*m)
+	}
+	if m := u.GetUserPrincipalName(); m != nil && strings.Contains(*m, "@") {
+		return ingest.CanonicalEmail(*m)
+	}
+	return ""
+}
+
+func sdkExtensionAttribute(a models.OnPremisesExtensionAttributesable, n int) string {
+	if a == nil {
+		return ""
+	}
+	getters := []func() *string{nil,
+		a.GetExtensionAttribute1, a.GetExtensionAttribute2, a.GetExtensionAttribute3, a.GetExtensionAttribute4,
+		a.GetExtensionAttribute5, a.GetExtensionAttribute6, a.GetExtensionAttribute7, a.GetExtensionAttribute8,
+		a.GetExtensionAttribute9, a.GetExtensionAttribute10, a.GetExtensionAttribute11, a.GetExtensionAttribute12,
+		a.GetExtensionAttribute13, a.GetExtensionAttribute14, a.GetExtensionAttribute15}
+	if n < 1 || n >= len(getters) {
+		return ""
+	}
+	return deref(getters[n]())
+}
+
+func sdkDirectoryUser(u models.Userable, fa, la int) (synthetic.User, string, bool) {
+	if enabled := u.GetAccountEnabled(); enabled != nil && !*enabled {
+		return synthetic.User{}, "", false
+	}
+	if t := u.GetUserType(); t != nil && !strings.EqualFold(*t, "Member") {
+		return synthetic.User{}, "", false
+	}
+	email := sdkAddress(u)
+	if email == "" {
+		return synthetic.User{}, "", false
+	}
+	su := synthetic.User{Email: email, Department: deref(u.GetDepartment())}
+	if m, ok := u.GetManager().(models.Userable); ok && m != nil {
+		su.ManagerEmail = sdkAddress(m)
+	}
+	ext := u.GetOnPremisesExtensionAttributes()
+	if fa > 0 {
+		su.Function = sdkExtensionAttribute(ext, fa)
+	}
+	if la > 0 {
+		su.Level = sdkExtensionAttribute(ext, la)
+	}
+	return su, deref(u.GetId()), true
+}
