@@ -128,7 +128,7 @@ Share of quota, per source:
             than the limit). At 20 ms on a 2-core machine the slots are
             held ~96% of the time, but ~3 ms of each request's ~25 ms in
             a slot pass outside the fake (waking both processes' network
-            goroutines on busy cores), so the share is ~85%; at
+            goroutines on busy cores), so the share is ~85-90%; at
             --latency 50ms it is ~92-95%, at 100ms ~94-98%.
 
 If the share is well below 100% while "bound by" names the quota, the
