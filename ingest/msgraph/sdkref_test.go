@@ -155,7 +155,7 @@ func sdkMailEntry(m models.Messageable) (synthetic.MailEntry, bool) {
 }
 
 // The directory listing as it was read into the SDK's user models (up to
-// commit dafef8c): the reference directoryUser is checked against
+// commit ac930d1): the reference directoryUser is checked against
 // (TestUsers_matchSDK).
 
 func sdkAddress(u models.Userable) string {
