@@ -77,6 +77,8 @@ type checkpoints struct {
 	// cut says, per log that ended before its end of file, where and
 	// why: the user-weeks of the records after that are read again.
 	cut []string
+
+	files bool // the directory holds checkpoint files of an earlier version
 }
 
 // openCheckpoints reads the logs of dir for users and weeks, and starts a
@@ -103,6 +105,9 @@ func openCheckpoints(dir string, weeks []dataset.Week, users []User) (*checkpoin
 	names, err := filepath.Glob(filepath.Join(dir, "*.log"))
 	if err != nil {
 		return nil, fmt.Errorf("checkpoints: %w", err)
+	}
+	if weekDirs, _ := filepath.Glob(filepath.Join(dir, "week=*")); len(weekDirs) > 0 {
+		c.files = true
 	}
 	next := 0
 	slices.SortFunc(names, func(a, b string) int { return logNumber(a) - logNumber(b) })
@@ -215,7 +220,7 @@ func (c *checkpoints) pending(i int) []dataset.Week {
 	var out []dataset.Week
 	for w, wk := range c.weeks {
 		ref := &c.refs[w][i]
-		if ref.log == ckptNone {
+		if ref.log == ckptNone && c.files {
 			if _, err := os.Stat(c.filePath(wk, i)); err == nil {
 				ref.log = ckptFile
 			}

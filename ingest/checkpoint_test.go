@@ -225,6 +225,8 @@ func TestCheckpoints_resume(t *testing.T) {
 	if err := os.WriteFile(legacy, []byte(`{"time_zone":"F","events":null,"messages":[]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	ck.close()
+	ck = open([]dataset.Week{w1, w2}, users)
 	if got := ck.pending(2); len(got) != 1 || got[0] != w2 {
 		t.Errorf("p2 pending %v with a file for week 1, want week 2", got)
 	}
