@@ -1,14 +1,10 @@
 package msgraph
 
 import (
-	"bufio"
-	"bytes"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
@@ -39,17 +35,9 @@ func userCases(t *testing.T) map[string][]byte {
 		t.Fatalf("fake users: %d %v", resp.StatusCode, err)
 	}
 	cases["fake users"] = b
-	for _, f := range []string{"BasicDataSet_v0.User_v0.json", "BasicDataSet_v0.User_v1.json"} {
-		b, err := os.ReadFile(filepath.Join(samples, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		sc.Buffer(nil, len(b)+1)
-		for n := 1; sc.Scan(); n++ {
-			if line := bytes.TrimSpace(sc.Bytes()); len(line) > 0 {
-				cases[f+":"+strconv.Itoa(n)] = append(append([]byte(`{"value":[`), line...), "]}"...)
-			}
+	for name, line := range parseCases(t) { // the samples' records, a line each
+		if strings.HasPrefix(name, "BasicDataSet_v0.User_") {
+			cases[name] = append(append([]byte(`{"value":[`), line...), "]}"...)
 		}
 	}
 	for name, v := range map[string]string{
