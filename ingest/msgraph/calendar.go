@@ -67,11 +67,8 @@ func (s *Source) Calendar(ctx context.Context, u ingest.User, start, end time.Ti
 
 // googleResponse maps a Graph response to the vocabulary of
 // synthetic.Response.
-func googleResponse(r *graphResponseStatus) string {
-	if r == nil {
-		return "needsAction"
-	}
-	switch r.Response {
+func googleResponse(r string) string {
+	switch r {
 	case "accepted", "organizer":
 		return "accepted"
 	case "tentativelyAccepted":
@@ -150,19 +147,22 @@ func calendarEntry(e *graphEvent, u ingest.User) (synthetic.CalendarEntry, error
 		ce.EventType = "workingLocation"
 	}
 	ce.Organizer = ingest.CanonicalEmail(e.Organizer.address())
+	if len(e.Attendees) > 0 {
+		ce.Attendees = make([]synthetic.Attendee, 0, len(e.Attendees))
+	}
 	for _, a := range e.Attendees {
-		if a == nil || a.EmailAddress == nil {
-			continue
-		}
 		at := synthetic.Attendee{
-			Email:          ingest.CanonicalEmail(a.address()),
-			ResponseStatus: googleResponse(a.Status),
-			Resource:       a.Type == "resource",
+			Email:          ingest.CanonicalEmail(a.Address),
+			ResponseStatus: googleResponse(a.Response),
+			Resource:       a.Resource,
 		}
 		if at.Email != "" {
 			ce.Attendees = append(ce.Attendees, at)
 		}
 	}
-	ce.SelfResponse = googleResponse(e.ResponseStatus)
+	if len(ce.Attendees) == 0 {
+		ce.Attendees = nil // none with an address, as if none listed
+	}
+	ce.SelfResponse = googleResponse(e.ResponseStatus.response())
 	return ce, nil
 }

@@ -1,10 +1,12 @@
 package msgraph
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -98,11 +100,24 @@ func decodePage[T any](body []byte) (page[T], error) {
 	case err == nil:
 		return p, nil
 	case errors.As(err, &se):
-		return p, fmt.Errorf("page unreadable: unexpected JSON %s at %q", se.JSONKind, se.JSONPointer)
+		return p, fmt.Errorf("page unreadable: unexpected JSON %s at %q", kindName(se.JSONKind), se.JSONPointer)
 	case errors.As(err, &sy):
 		return p, fmt.Errorf("page unreadable: invalid JSON at byte %d (%v)", sy.ByteOffset, sy.Err)
 	}
 	return p, fmt.Errorf("page unreadable: %w", err)
+}
+
+// kindName names a JSON kind as a reader would: object, not '{'.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 0:
+		return "value"
+	}
+	return k.String()
 }
 
 // A graphRecipient is a recipient (or an event's organizer): only its
@@ -132,6 +147,14 @@ type graphResponseStatus struct {
 	Response string `json:"response"`
 }
 
+// response returns r's response, "" if none.
+func (r *graphResponseStatus) response() string {
+	if r == nil {
+		return ""
+	}
+	return r.Response
+}
+
 // A graphEvent is the part of an event that eventSelect asks for.
 type graphEvent struct {
 	ID              string               `json:"id"`
@@ -144,17 +167,203 @@ type graphEvent struct {
 	ShowAs          string               `json:"showAs"`
 	SeriesMasterID  string               `json:"seriesMasterId"`
 	Organizer       *graphRecipient      `json:"organizer"`
-	Attendees       []*graphAttendee     `json:"attendees"`
+	Attendees       graphAttendees       `json:"attendees"`
 	ResponseStatus  *graphResponseStatus `json:"responseStatus"`
 	IsOnlineMeeting bool                 `json:"isOnlineMeeting"`
 	CreatedDateTime string               `json:"createdDateTime"`
 }
 
+// graphAttendees are an event's attendees. They are most of a calendar's
+// bytes (an all-hands lists everyone invited, in every invitee's copy), so
+// they are read token by token into the three properties the connector
+// uses rather than through json's struct decoding (a map lookup per
+// member name, an allocation per object and per string). A week's 615 KB
+// page of a 3,200-person organisation took 4.4-4.7 ms to decode and map
+// that way, 3.0-3.5 ms this way (BenchmarkDecodePage_allHands; reading
+// its tokens alone takes ~1.3 ms). What is read is what the struct
+// decoding read: member names matched exactly (after unescaping), unknown
+// members skipped, null as absent; a value of the wrong kind fails the
+// page, saying where.
+type graphAttendees []graphAttendee
+
 // A graphAttendee is an event's attendee.
 type graphAttendee struct {
-	graphRecipient
-	Type   string               `json:"type"`
-	Status *graphResponseStatus `json:"status"`
+	Address  string // emailAddress.address, "" if absent
+	Resource bool   // type is "resource"
+	Response string // status.response as one of the constants Graph sends, "" for any other
+}
+
+func (as *graphAttendees) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if ok, err := begin(dec, '['); !ok || err != nil {
+		*as = nil
+		return err
+	}
+	list := graphAttendees{}
+	for dec.PeekKind() != ']' {
+		var a graphAttendee
+		ok, err := begin(dec, '{')
+		if se, _ := err.(*json.SemanticError); se != nil {
+			// The element's own place, not the list's or the previous
+			// element's.
+			if len(list) > 0 {
+				se.JSONPointer = se.JSONPointer.Parent()
+			}
+			se.JSONPointer = se.JSONPointer.AppendToken(strconv.Itoa(len(list)))
+		}
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := a.members(dec); err != nil {
+				return err
+			}
+		}
+		list = append(list, a) // null: no address, left out as before
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	*as = list
+	return nil
+}
+
+// members reads an attendee object's members up to its '}'.
+func (a *graphAttendee) members(dec *jsontext.Decoder) error {
+	for {
+		name, ok, err := nextName(dec)
+		if err != nil || !ok {
+			return err
+		}
+		var v []byte
+		switch string(name) {
+		case "emailAddress":
+			a.Address, err = member(dec, "address", bytesString)
+		case "type":
+			v, err = stringValue(dec)
+			a.Resource = string(v) == "resource"
+		case "status":
+			a.Response, err = member(dec, "response", responseName)
+		default:
+			err = dec.SkipValue()
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// responseName returns a responseType's name as a constant (no copy of
+// the bytes), "" for a name Graph does not send.
+func responseName(v []byte) string {
+	switch string(v) {
+	case "none":
+		return "none"
+	case "organizer":
+		return "organizer"
+	case "tentativelyAccepted":
+		return "tentativelyAccepted"
+	case "accepted":
+		return "accepted"
+	case "declined":
+		return "declined"
+	case "notResponded":
+		return "notResponded"
+	}
+	return ""
+}
+
+// begin reads the start of a value that must be null or begin with delim
+// ('{' or '['), and reports whether it is not null.
+func begin(dec *jsontext.Decoder, delim jsontext.Kind) (bool, error) {
+	switch k := dec.PeekKind(); k {
+	case 'n', delim:
+		_, err := dec.ReadToken()
+		return k == delim && err == nil, err
+	case 0: // the reading's own error
+		_, err := dec.ReadToken()
+		return false, err
+	default:
+		return false, unexpected(dec, k)
+	}
+}
+
+// member reads an object value (or null) and returns its string member
+// want as conv makes it a string ("" if absent or null), skipping the
+// other members.
+func member(dec *jsontext.Decoder, want string, conv func([]byte) string) (string, error) {
+	ok, err := begin(dec, '{')
+	if !ok || err != nil {
+		return "", err
+	}
+	var got string
+	for {
+		name, ok, err := nextName(dec)
+		if err != nil || !ok {
+			return got, err
+		}
+		if string(name) != want {
+			err = dec.SkipValue()
+		} else {
+			var v []byte
+			v, err = stringValue(dec)
+			got = conv(v)
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+}
+
+// bytesString is string(b).
+func bytesString(b []byte) string { return string(b) }
+
+// nextName reads the next member name of an object, unescaped (the
+// bytes are valid until the decoder's next read), or the object's '}'
+// (ok false).
+func nextName(dec *jsontext.Decoder) (name []byte, ok bool, err error) {
+	if dec.PeekKind() == '}' {
+		_, err := dec.ReadToken()
+		return nil, false, err
+	}
+	v, err := dec.ReadValue()
+	if err != nil {
+		return nil, false, err
+	}
+	name, err = unquote(v)
+	return name, err == nil, err
+}
+
+// stringValue reads a string or null (as "") value, unescaped; the bytes
+// are valid until the decoder's next read.
+func stringValue(dec *jsontext.Decoder) ([]byte, error) {
+	switch k := dec.PeekKind(); k {
+	case '"':
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		return unquote(v)
+	case 'n', 0:
+		_, err := dec.ReadToken()
+		return nil, err
+	default:
+		return nil, unexpected(dec, k)
+	}
+}
+
+// unquote returns a JSON string's contents: a slice of v when it has no
+// escapes, else a copy unescaped.
+func unquote(v jsontext.Value) ([]byte, error) {
+	if bytes.IndexByte(v, '\\') < 0 {
+		return v[1 : len(v)-1], nil
+	}
+	return jsontext.AppendUnquote(nil, v)
+}
+
+// unexpected is the error for a value of kind k where another kind
+// belongs, at the member just read, as json's own errors say it.
+func unexpected(dec *jsontext.Decoder, k jsontext.Kind) error {
+	return &json.SemanticError{JSONKind: k, JSONPointer: dec.StackPointer()}
 }
 
 // A graphMessage is the part of a message that messageSelect asks for.

@@ -223,6 +223,9 @@ func eventFromEntry(p pseudonyms, e *CalendarEntry, loc *time.Location) (dataset
 func countPeople(e *CalendarEntry) (invitees, notDeclined int32) {
 	org := ingest.CanonicalEmail(e.Organizer)
 	var seen addrSet
+	if len(e.Attendees) > smallSet { // a large meeting: the set sized once
+		seen.m = make(map[string]bool, len(e.Attendees))
+	}
 	for _, a := range e.Attendees {
 		if a.Resource {
 			continue
