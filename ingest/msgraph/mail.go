@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -103,28 +102,8 @@ func mailEntry(m *graphMessage) (me synthetic.MailEntry, ok bool, err error) {
 		return me, false, nil
 	}
 	me.From = from.address()
-	list := func(rs []*graphRecipient) []string {
-		var out []string
-		for _, r := range rs {
-			if a := r.address(); a != "" {
-				out = append(out, a)
-			}
-		}
-		return out
-	}
-	me.To, me.Cc, me.Bcc = list(m.ToRecipients), list(m.CcRecipients), list(m.BccRecipients)
-	for _, h := range m.InternetMessageHeaders {
-		if h == nil {
-			continue
-		}
-		switch strings.ToLower(h.Name) {
-		case "in-reply-to":
-			me.InReplyTo = h.Value
-		case "auto-submitted":
-			me.AutoSubmitted = h.Value
-		case "precedence":
-			me.Precedence = h.Value
-		}
-	}
+	me.To, me.Cc, me.Bcc = m.ToRecipients, m.CcRecipients, m.BccRecipients
+	h := &m.InternetMessageHeaders
+	me.InReplyTo, me.AutoSubmitted, me.Precedence = h.InReplyTo, h.AutoSubmitted, h.Precedence
 	return me, true, nil
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -194,37 +196,15 @@ type graphAttendee struct {
 }
 
 func (as *graphAttendees) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	if ok, err := begin(dec, '['); !ok || err != nil {
-		*as = nil
-		return err
-	}
-	list := graphAttendees{}
-	for dec.PeekKind() != ']' {
+	var list graphAttendees
+	err := eachObject(dec, func() error {
 		var a graphAttendee
-		ok, err := begin(dec, '{')
-		if se, _ := err.(*json.SemanticError); se != nil {
-			// The element's own place, not the list's or the previous
-			// element's.
-			if len(list) > 0 {
-				se.JSONPointer = se.JSONPointer.Parent()
-			}
-			se.JSONPointer = se.JSONPointer.AppendToken(strconv.Itoa(len(list)))
-		}
-		if err != nil {
-			return err
-		}
-		if ok {
-			if err := a.members(dec); err != nil {
-				return err
-			}
-		}
-		list = append(list, a) // null: no address, left out as before
-	}
-	if _, err := dec.ReadToken(); err != nil {
+		err := a.members(dec)
+		list = append(list, a)
 		return err
-	}
+	})
 	*as = list
-	return nil
+	return err
 }
 
 // members reads an attendee object's members up to its '}'.
@@ -270,6 +250,37 @@ func responseName(v []byte) string {
 		return "notResponded"
 	}
 	return ""
+}
+
+// eachObject reads an array of objects (or null, as none) and calls fn
+// after each object's '{' to read its members and its '}'. Null elements
+// are skipped.
+func eachObject(dec *jsontext.Decoder, fn func() error) error {
+	ok, err := begin(dec, '[')
+	if !ok || err != nil {
+		return err
+	}
+	for i := 0; dec.PeekKind() != ']'; i++ {
+		ok, err := begin(dec, '{')
+		if se, _ := err.(*json.SemanticError); se != nil {
+			// The element's own place, not the array's or the previous
+			// element's.
+			if i > 0 {
+				se.JSONPointer = se.JSONPointer.Parent()
+			}
+			se.JSONPointer = se.JSONPointer.AppendToken(strconv.Itoa(i))
+		}
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := fn(); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = dec.ReadToken()
+	return err
 }
 
 // begin reads the start of a value that must be null or begin with delim
@@ -368,17 +379,133 @@ func unexpected(dec *jsontext.Decoder, k jsontext.Kind) error {
 
 // A graphMessage is the part of a message that messageSelect asks for.
 type graphMessage struct {
-	InternetMessageID      string            `json:"internetMessageId"`
-	SentDateTime           string            `json:"sentDateTime"`
-	From                   *graphRecipient   `json:"from"`
-	Sender                 *graphRecipient   `json:"sender"`
-	ToRecipients           []*graphRecipient `json:"toRecipients"`
-	CcRecipients           []*graphRecipient `json:"ccRecipients"`
-	BccRecipients          []*graphRecipient `json:"bccRecipients"`
-	InternetMessageHeaders []*struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	} `json:"internetMessageHeaders"`
+	InternetMessageID      string          `json:"internetMessageId"`
+	SentDateTime           string          `json:"sentDateTime"`
+	From                   *graphRecipient `json:"from"`
+	Sender                 *graphRecipient `json:"sender"`
+	ToRecipients           graphRecipients `json:"toRecipients"`
+	CcRecipients           graphRecipients `json:"ccRecipients"`
+	BccRecipients          graphRecipients `json:"bccRecipients"`
+	InternetMessageHeaders graphHeaders    `json:"internetMessageHeaders"`
+}
+
+// graphRecipients are a message's recipient list: the addresses that are
+// not empty, in order (nil for none). Recipients and headers are most of
+// a message page's bytes and are read token by token, as attendees are
+// (see graphAttendees): a 100-message inbox page decodes and maps in
+// ~0.51 ms instead of 0.71-0.73 ms, with 1.3k allocations instead of
+// 4.1k (BenchmarkDecodePage_messages).
+type graphRecipients []string
+
+func (rs *graphRecipients) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	var list graphRecipients
+	err := eachObject(dec, func() error {
+		for {
+			name, ok, err := nextName(dec)
+			if err != nil || !ok {
+				return err
+			}
+			if string(name) != "emailAddress" {
+				if err := dec.SkipValue(); err != nil {
+					return err
+				}
+				continue
+			}
+			a, err := member(dec, "address", bytesString)
+			if err != nil {
+				return err
+			}
+			if a != "" {
+				list = append(list, a)
+			}
+		}
+	})
+	*rs = list
+	return err
+}
+
+// graphHeaders are the three of a message's internetMessageHeaders the
+// connector reads, by name without regard to case (the last of a name
+// wins); the values of the others are never copied.
+type graphHeaders struct {
+	InReplyTo, AutoSubmitted, Precedence string
+}
+
+func (h *graphHeaders) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	*h = graphHeaders{}
+	return eachObject(dec, func() error {
+		var (
+			dst   *string // the header this element is, once its name is read
+			named bool
+			value string
+		)
+		for {
+			name, ok, err := nextName(dec)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			var v []byte
+			switch string(name) {
+			case "name":
+				if v, err = stringValue(dec); err == nil {
+					dst, named = h.field(v), true
+				}
+			case "value":
+				if v, err = stringValue(dec); err == nil && (dst != nil || !named) {
+					value = string(v)
+				}
+			default:
+				err = dec.SkipValue()
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if dst != nil {
+			*dst = value
+		}
+		return nil
+	})
+}
+
+// field returns h's field for the header named name (as strings.ToLower
+// compares it), nil for a header the connector does not read.
+func (h *graphHeaders) field(name []byte) *string {
+	for _, c := range name {
+		if c >= utf8.RuneSelf { // rare: lowered as strings.ToLower does
+			name = []byte(strings.ToLower(string(name)))
+			break
+		}
+	}
+	switch {
+	case asciiLower(name, "in-reply-to"):
+		return &h.InReplyTo
+	case asciiLower(name, "auto-submitted"):
+		return &h.AutoSubmitted
+	case asciiLower(name, "precedence"):
+		return &h.Precedence
+	}
+	return nil
+}
+
+// asciiLower reports whether s with A-Z lowered is target.
+func asciiLower(s []byte, target string) bool {
+	if len(s) != len(target) {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != target[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // A graphUser is the part of a directory user that userSelect and the

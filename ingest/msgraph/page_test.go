@@ -135,6 +135,16 @@ func pageCases(t testing.TB) map[string]pageCase {
 		"message headers": msg(`,"from":{"emailAddress":{"address":"a@example.com"}},"internetMessageHeaders":[{"name":"In-Reply-To","value":"<p@x>"},` +
 			`{"name":"AUTO-SUBMITTED","value":"auto-replied"},null,{"name":"Precedence","value":"bulk"},{"name":"Subject","value":"secret"},{"value":"x"}]`),
 		"message from wrong type": msg(`,"from":"a@example.com"`),
+		"message recipients read token by token": msg(`,"from":{"emailAddress":{"address":"a@example.com"}},"toRecipients":[{"x":{"y":[1]},"emailAddr\u0065ss":{"name":null,"addr\u0065ss":"B@example.com","z":2}},` +
+			`{"emailAddress":{"address":null}},{"EmailAddress":{"address":"c@example.com"}},{"emailAddress":{"Address":"d@example.com"}},{}],"ccRecipients":[],"bccRecipients":[null,{"emailAddress":{"address":"e\u0040example.com"}}]`),
+		"message headers read token by token": msg(`,"from":{"emailAddress":{"address":"a@example.com"}},"internetMessageHeaders":[` +
+			`{"value":"<first@x>","name":"IN-REPLY-TO"},{"name":"In-Reply-To","value":"<second@x>"},{"name":"Precedence"},{"name":"precedenc\u0065","value":"list","x":[{}]},` +
+			`{"name":"Auto-Submitted","value":null},{"name":"auto-submitted","value":"auto-generated"},{"name":"\u0130n-Reply-To","value":"<dotted@x>"},` +
+			`{"name":"Auto-Submitted-Extra","value":"no"},{"name":"X-Long-Header-Name-Past-Thirty-Two-Bytes-Long","value":"v"},{"value":"orphan"},{},{"value":"auto-replied","name":"AUTO-SUBMITTED"}]`),
+		"message headers value only after a matched name": msg(`,"from":{"emailAddress":{"address":"a@example.com"}},"internetMessageHeaders":[{"name":"Precedence","value":"bulk"},{"name":"Precedence","value":"\u0062ulk"}]`),
+		"message recipient as string":                     msg(`,"from":{"emailAddress":{"address":"a@example.com"}},"toRecipients":["b@example.com"]`),
+		"message header name as number":                   msg(`,"from":{"emailAddress":{"address":"a@example.com"}},"internetMessageHeaders":[{"name":7,"value":"x"}]`),
+		"message headers as object":                       msg(`,"from":{"emailAddress":{"address":"a@example.com"}},"internetMessageHeaders":{"name":"Precedence","value":"bulk"}}`),
 	} {
 		cases[name] = pageCase{false, doc}
 	}
@@ -148,7 +158,8 @@ func pageCases(t testing.TB) map[string]pageCase {
 func TestPages_matchSDK(t *testing.T) {
 	registerSerializers()
 	stricter := map[string]bool{"message from wrong type": true, "event duplicate names": true, "event bad UTF-8": true,
-		"event attendee status as string": true, "event attendee as string": true, "event attendees duplicate names": true}
+		"event attendee status as string": true, "event attendee as string": true, "event attendees duplicate names": true,
+		"message recipient as string": true}
 	checked := 0
 	for name, c := range pageCases(t) {
 		wantLink, want, werr, gotLink, got, gerr := readBoth(c.events, c.doc)
@@ -290,6 +301,18 @@ func TestPages_errors(t *testing.T) {
 			t.Errorf("%q: error %v, want one with %q and no address", doc, err, want)
 		}
 	}
+	for doc, want := range map[string]string{
+		`{"value":[{"toRecipients":[{"emailAddress":{"address":"secret@example.com"}},"secret@example.com"]}]}`: `unexpected JSON string at "/value/0/toRecipients/1"`,
+		`{"value":[{"ccRecipients":[{"emailAddress":"secret@example.com"}]}]}`:                                  `unexpected JSON string at "/value/0/ccRecipients/0/emailAddress"`,
+		`{"value":[{"internetMessageHeaders":[{"name":"In-Reply-To","value":{"secret":1}}]}]}`:                  `unexpected JSON object at "/value/0/internetMessageHeaders/0/value"`,
+		`{"value":[{"internetMessageHeaders":{"name":"Subject","value":"secret"}}]}`:                            `unexpected JSON object at "/value/0/internetMessageHeaders"`,
+		`{"value":[{"internetMessageHeaders":[{"name":"Subject","name":"secret"}]}]}`:                           `duplicate object member name`,
+	} {
+		_, err := decodePage[graphMessage]([]byte(doc))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "secr") {
+			t.Errorf("%q: error %v, want one with %q and no address", doc, err, want)
+		}
+	}
 	// Attendees are read token by token (graphAttendees): the same errors.
 	for doc, want := range map[string]string{
 		`{"value":[{"attendees":[{"emailAddress":{"address":"secret@example.com"},"status":"accepted"}]}]}`:                 `unexpected JSON string at "/value/0/attendees/0/status"`,
@@ -359,6 +382,41 @@ func BenchmarkDecodePage_allHands(b *testing.B) {
 				b.Fatal(err)
 			}
 			_ = synthetic.AttendanceFromEntry(ps, u.Email, ce, ev.EventID)
+		}
+	}
+}
+
+// BenchmarkDecodePage_messages decodes and maps an inbox page as the fake
+// serves it: 100 messages with three recipients and seven headers each.
+func BenchmarkDecodePage_messages(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('u')/mailFolders('inbox')/messages","value":[`)
+	rcpt := func(i int) string {
+		return fmt.Sprintf(`{"emailAddress":{"name":"Person %d","address":"person.%d@example.com"}}`, i, i)
+	}
+	for i := range 100 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"@odata.etag":"W/\"%08x\"","id":"AAMkAG%08x","sentDateTime":"2026-05-12T09:%02d:00Z","receivedDateTime":"2026-05-12T09:%02d:01Z",`+
+			`"internetMessageId":"<%08x.%d@mail.example.com>","conversationId":"AAQkAG%08x","from":%s,"sender":%s,"toRecipients":[%s,%s],"ccRecipients":[%s],"bccRecipients":[],`+
+			`"internetMessageHeaders":[{"name":"Message-ID","value":"<%08x.%d@mail.example.com>"},{"name":"From","value":"Person %d <person.%d@example.com>"},`+
+			`{"name":"Date","value":"Tue, 12 May 2026 09:%02d:00 +0000"},{"name":"Subject","value":"CANARY-SUBJECT Notes from today"},{"name":"MIME-Version","value":"1.0"},`+
+			`{"name":"Content-Type","value":"multipart/alternative"},{"name":"In-Reply-To","value":"<%08x.%d@mail.example.com>"}]}`,
+			i, i, i%60, i%60, i, i, i, rcpt(i), rcpt(i), rcpt(i+1), rcpt(i+2), rcpt(i+3), i, i, i, i, i%60, i+1, i)
+	}
+	sb.WriteString(`]}`)
+	body := []byte(sb.String())
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		p, err := decodePage[graphMessage](body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range p.Value {
+			if _, ok, err := mailEntry(&p.Value[i].v); err != nil || !ok {
+				b.Fatal(err, ok)
+			}
 		}
 	}
 }
