@@ -21,15 +21,17 @@
 // flight per mailbox (4) and for the app, and retries requests that get no
 // answer within Config.RequestTimeout.
 //
-// JSON: calendarView and messages pages, nearly all of an ingest's
+// JSON: users, calendarView and messages pages, nearly all of an ingest's
 // requests and bytes, are sent through the SDK's request builders and
 // request adapter like every other request, and their bodies decoded with
-// json v2 straight into the selected properties (page.go), not into the
-// SDK's models, which cost two-thirds of an ingest's CPU; a test reads
-// every page of its cases both ways. Users, mailbox settings and error
-// bodies go through the SDK's models, parsed into its own parse-node tree
-// by a faster factory (parse.go: jsontext tokens instead of encoding/json's
-// Decoder.Token, kiota's parser for whatever it would read differently).
+// json v2 straight into the selected properties (page.go, users.go), not
+// into the SDK's models, which cost two-thirds of an ingest's CPU; the
+// lists that are most of the bytes (attendees, recipients, headers) are
+// read token by token. Tests read every page of their cases both ways.
+// Mailbox settings and error bodies go through the SDK's models, parsed
+// into its own parse-node tree by a faster factory (parse.go: jsontext
+// tokens instead of encoding/json's Decoder.Token, kiota's parser for
+// whatever it would read differently).
 //
 // Every row goes through the mapping functions of package synthetic
 // (EventFromEntry, AttendanceFromEntry, MessageFromEntry, PersonFromUser),
