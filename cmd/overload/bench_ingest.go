@@ -128,15 +128,22 @@ Share of quota, per source:
             than the limit). At 20 ms on a 2-core machine the slots are
             held ~96% of the time, but ~3 ms of each request's ~25 ms in
             a slot pass outside the fake (waking both processes' network
-            goroutines on busy cores), so the share is ~85-90%; at
-            --latency 50ms it is ~92-95%, at 100ms ~94-98%.
+            goroutines on busy cores), so the share is ~88-93%; at
+            --latency 50ms it is ~92-97%, at 100ms ~94-98%. It is
+            lower for larger organisations (~88% at 3,200 people): the
+            synthetic organisation's monthly all-hands
+            invites everyone one by one, and Graph lists every attendee
+            in every attendee's copy, so the bytes to read grow with the
+            square of the organisation.
 
 If the share is well below 100% while "bound by" names the quota, the
 machine is the limit: compare cpu s + fake s with wall s × the number of
 cores, and look at idle (other programs on the machine count too).
 
-Peak RSS should stay flat as --people grows: --people 200,800 prints both
-sizes.`,
+Peak RSS grows with the organisation only while the ingest writes its
+tables (a week's rows, up to 1 Mi of them, are held to be sorted); while
+users are read the Go heap stays at 10-20 MB: --people 200,800 prints
+both sizes.`,
 		Example: `  overload bench ingest
   overload bench ingest --source google --people 200,800
   overload bench ingest --source msgraph --latency 200ms --graph-concurrency 8
