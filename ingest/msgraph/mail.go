@@ -80,7 +80,8 @@ func (s *Source) folder(ctx context.Context, u ingest.User, folder string, start
 
 // mailEntry maps a Graph message to the shape synthetic.MessageFromEntry
 // takes: addresses, sent time, and the In-Reply-To, Auto-Submitted and
-// Precedence headers (the others, Subject among them, are dropped here).
+// Precedence headers (the others, Subject among them, are never copied
+// out of the page: see graphHeaders).
 // ok is false for a message to skip (no id, sent time or sender); err
 // says a sent time is not a date.
 func mailEntry(m *graphMessage) (me synthetic.MailEntry, ok bool, err error) {
