@@ -110,6 +110,11 @@ type Runner struct {
 	// Progress, if set, is called after each user is read or resumed, one
 	// call at a time.
 	Progress func(Progress)
+	// Listing, if set, is called as the directory is listed, with the
+	// number of its users listed so far (of every shard), one call at a
+	// time: a large directory (and, for Graph, its mailboxes' settings)
+	// takes minutes to list before the first user is read.
+	Listing func(listed int)
 	// Restart discards the checkpoints of an earlier, unfinished run of
 	// the same ShardName instead of resuming it.
 	Restart bool
@@ -195,6 +200,9 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	directory := 0
 	err := r.Source.Users(ctx, func(u User) error {
 		directory++
+		if r.Listing != nil {
+			r.Listing(directory)
+		}
 		if r.Shard.Contains(u.Person.PersonID) {
 			users = append(users, u)
 		} else {

@@ -93,8 +93,10 @@ func TestRunner_writesOrgTables(t *testing.T) {
 	weeks := []dataset.Week{org.Weeks[0].Add(-1), org.Weeks[0], org.Weeks[1], org.Weeks[1].Add(1)}
 	root := t.TempDir()
 	var calls []ingest.Progress
+	var listed []int // the Listing calls, with the progress calls before each
 	r := &ingest.Runner{Source: src, Name: "org", Root: root, Weeks: weeks, Concurrency: 3,
-		Progress: func(p ingest.Progress) { calls = append(calls, p) }}
+		Progress: func(p ingest.Progress) { calls = append(calls, p) },
+		Listing:  func(n int) { listed = append(listed, n, len(calls)) }}
 
 	// First run: one user's calendar fails. They are skipped, named by
 	// person id only, and the checkpoints stay for the next run.
@@ -108,6 +110,13 @@ func TestRunner_writesOrgTables(t *testing.T) {
 	}
 	if len(calls) != 30 || calls[29].Done != 30 || calls[29].Skipped != 1 {
 		t.Errorf("progress calls %d, last %+v: want 30, the last with 30 done, 1 skipped", len(calls), calls[len(calls)-1])
+	}
+	var wantListed []int
+	for n := 1; n <= 30; n++ {
+		wantListed = append(wantListed, n, 0)
+	}
+	if !slices.Equal(listed, wantListed) {
+		t.Errorf("Listing calls (count, progress calls before it) %v, want 1 to 30 before any progress", listed)
 	}
 	if _, err := os.Stat(filepath.Join(root, ingest.StateDir, "org")); err != nil {
 		t.Errorf("checkpoints removed although a user was skipped: %v", err)

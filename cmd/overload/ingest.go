@@ -294,6 +294,15 @@ func runSourceIngest(ctx context.Context, env *Env, r ingestRun) error {
 	}
 	start := env.Now()
 	var last time.Time
+	runner.Listing = func(n int) {
+		// Once a second, from the first: a small directory lists in less.
+		now := env.Now()
+		if now.Sub(start) < time.Second || now.Sub(last) < time.Second {
+			return
+		}
+		last = now
+		fmt.Fprintf(env.Stderr, "  directory: %d users listed so far · %s · %s\n", n, r.Stats(), now.Sub(start).Round(time.Second))
+	}
 	runner.Progress = func(p ingest.Progress) {
 		if p.Done == p.Users && os.Getenv("GOGC") == "" {
 			debug.SetGCPercent(ingestWriteGCPercent) // the tables are written next

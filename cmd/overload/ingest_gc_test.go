@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +92,30 @@ func TestRunSourceIngest_gcPhases(t *testing.T) {
 	}
 	if p, _ := gcSettings(); p != before {
 		t.Errorf("GC percent %d after the run, want %d as before", p, before)
+	}
+}
+
+// A directory that takes seconds to list gets a line a second.
+func TestRunSourceIngest_listing(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	var stderr strings.Builder
+	env := &Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" },
+		Now: func() time.Time { now = now.Add(time.Second); return now }} // each look at the clock a second later
+	err := runSourceIngest(context.Background(), env, ingestRun{
+		Command: "test", Source: threeUsers{}, Name: "test", Out: t.TempDir(),
+		Weeks: []dataset.Week{{Year: 2026, Num: 20}}, Concurrency: 1, Stats: func() string { return "calls 0" },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= 3; n++ {
+		if want := fmt.Sprintf("  directory: %d users listed so far · calls 0 · %ds\n", n, n); !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr:\n%s\nwant the line %q", stderr.String(), want)
+		}
+	}
+	if i, j := strings.Index(stderr.String(), "directory: 3"), strings.Index(stderr.String(), "users 1/3"); i < 0 || j < i {
+		t.Errorf("stderr:\n%s\nwant the listing's lines before the users' progress", stderr.String())
 	}
 }

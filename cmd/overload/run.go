@@ -281,10 +281,16 @@ func (b *batchRun) ingest(ctx context.Context, s batchSource) error {
 }
 
 func (b *batchRun) runner(ctx context.Context, src ingest.Source, name string, weeks []dataset.Week) *ingest.Runner {
-	last := time.Time{}
+	began, last := b.env.Now(), time.Time{}
 	return &ingest.Runner{
 		Source: src, Name: name, Root: b.cfg.datasetDir(), Weeks: weeks, Concurrency: b.cfg.Concurrency, Logger: b.env.Logger,
 		Restart: b.restart,
+		Listing: func(n int) {
+			if now := b.env.Now(); now.Sub(began) >= 5*time.Second && now.Sub(last) >= 5*time.Second {
+				last = now
+				fmt.Fprintf(b.env.Stderr, "    %s: directory, %d users listed so far\n", name, n)
+			}
+		},
 		Progress: func(p ingest.Progress) {
 			if now := b.env.Now(); p.Done == p.Users || now.Sub(last) >= 5*time.Second {
 				last = now

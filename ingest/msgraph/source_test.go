@@ -439,6 +439,44 @@ func TestSource_usersInOrder(t *testing.T) {
 	if err := src.Users(context.Background(), func(ingest.User) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
 		t.Errorf("fn failing: %v after %d calls, want its error after 1", err, n)
 	}
+
+	// fn gets users as their settings are read, not once the whole
+	// directory is listed: the last page is held until fn has a user.
+	hold := &holdUsersPage{skip: "35", called: make(chan struct{})}
+	src = newSource(t, srv, nil, func(c *msgraph.Config) { c.Transport = hold })
+	var once sync.Once
+	n = 0
+	if err := src.Users(context.Background(), func(ingest.User) error {
+		n++
+		once.Do(func() { close(hold.called) })
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(want) || !hold.released.Load() {
+		t.Errorf("%d users, the last page released by fn: %v; want %d, true (fn called while the directory is listed)",
+			n, hold.released.Load(), len(want))
+	}
+}
+
+// A holdUsersPage is a transport that holds the users page at $skip skip
+// until called is closed (or 3 s have passed), and records which came
+// first.
+type holdUsersPage struct {
+	skip     string
+	called   chan struct{}
+	released atomic.Bool
+}
+
+func (h *holdUsersPage) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(req.URL.Path, "/users") && req.URL.Query().Get("$skip") == h.skip {
+		select {
+		case <-h.called:
+			h.released.Store(true)
+		case <-time.After(3 * time.Second):
+		}
+	}
+	return http.DefaultTransport.RoundTrip(req)
 }
 
 // A rendezvous is a transport that holds the first mail folder requests

@@ -43,38 +43,55 @@ func (s *Source) Users(ctx context.Context, fn func(ingest.User) error) error {
 	// first mailbox settings call. Mailbox settings are read as the
 	// directory is listed, as many at a time as the app may have requests
 	// in flight, with no pause between batches; fn gets the users in the
-	// directory's order at the end.
-	var listed []*ingest.User
-	g, gctx := errgroup.WithContext(ctx)
+	// directory's order, each as soon as its settings and those of the
+	// users before it are read (a large directory takes minutes to list,
+	// and the caller can say how far it has got).
+	type listed struct {
+		u    ingest.User
+		done chan struct{} // closed once u is set
+	}
+	lctx, stop := context.WithCancel(ctx)
+	defer stop()
+	g, gctx := errgroup.WithContext(lctx)
 	g.SetLimit(cap(s.lim.app))
-	err = eachPage(ctx, s, "list users", ri, next, func(gu *graphUser) (bool, error) {
+	queue := make(chan *listed, 1024)
+	delivered := make(chan error, 1)
+	go func() {
+		var ferr error
+		for l := range queue {
+			<-l.done
+			if ferr != nil || l.u.Email == "" {
+				continue // fn failed: drain the queue; or no mailbox
+			}
+			if ferr = fn(l.u); ferr != nil {
+				stop() // no more listing or settings
+			}
+		}
+		delivered <- ferr
+	}()
+	err = eachPage(lctx, s, "list users", ri, next, func(gu *graphUser) (bool, error) {
 		su, id, ok := directoryUser(gu, fa, la)
 		if !ok {
 			return true, nil
 		}
-		out := new(ingest.User)
-		listed = append(listed, out)
+		l := &listed{done: make(chan struct{})}
 		g.Go(func() error {
-			*out = s.user(gctx, su, id)
+			defer close(l.done)
+			l.u = s.user(gctx, su, id)
 			return gctx.Err()
 		})
+		queue <- l
 		return gctx.Err() == nil, nil
 	})
-	if werr := g.Wait(); werr != nil {
+	close(queue)
+	werr := g.Wait()
+	if ferr := <-delivered; ferr != nil {
+		return ferr
+	}
+	if werr != nil {
 		return werr
 	}
-	if err != nil {
-		return err
-	}
-	for _, u := range listed {
-		if u.Email == "" {
-			continue // no mailbox
-		}
-		if err := fn(*u); err != nil {
-			return err
-		}
-	}
-	return nil
+	return err
 }
 
 // directoryUser maps a listed user to a synthetic.User (no mailbox
@@ -131,6 +148,8 @@ func (s *Source) user(ctx context.Context, su synthetic.User, id string) ingest.
 	ms, err := s.users().ByUserId(s.userID(email)).MailboxSettings().Get(ctx, nil)
 	var oe *odataerrors.ODataError
 	switch {
+	case ctx.Err() != nil:
+		return ingest.User{} // the listing stopped: Users says why
 	case errors.As(err, &oe) && oe.ResponseStatusCode == http.StatusNotFound:
 		s.log.Info("no mailbox; left out", ingest.LogKeyPerson, s.ps.PersonID(email), ingest.LogKeyError, describe(err).Error())
 		return ingest.User{}
