@@ -92,7 +92,8 @@ account with domain-wide delegation, for the given ISO weeks (UTC), and writes
 them to the dataset at --out. See the README's "Google Workspace" section for
 the set-up, and configs/google.yaml for the configuration.
 
-Progress goes to stderr; a summary (rows written, users skipped with the
+Progress goes to stderr (a line a second: users listed while the directory
+is listed, then users read); a summary (rows written, users skipped with the
 reason) to stdout. Users whose data cannot be read are skipped and listed;
 run the same command again to read them. An interrupted run resumes from its
 checkpoints (DIR/_ingest/google/) when started again; --restart discards them.`,
