@@ -260,7 +260,7 @@ func TestIngestGoogle_killed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("rerun: %v\n%s", err, stderr)
 	}
-	if strings.Contains(stdout, "0 from an earlier run") {
+	if strings.Contains(stdout, ", 0 from an earlier run") { // not "20 from"
 		t.Errorf("rerun resumed nothing:\n%s", stdout)
 	}
 	if d := cmp.Diff(expectedPersonWeek(t), analyzeCLI(t, data)); d != "" {

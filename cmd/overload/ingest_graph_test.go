@@ -269,7 +269,7 @@ func TestIngestGraph_killed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("rerun: %v\n%s", err, stderr)
 	}
-	if strings.Contains(stdout, "0 from an earlier run") {
+	if strings.Contains(stdout, ", 0 from an earlier run") { // not "20 from"
 		t.Errorf("rerun resumed nothing:\n%s", stdout)
 	}
 	if d := cmp.Diff(expectedGraphPersonWeek(t), analyzeGraphCLI(t, data)); d != "" {
