@@ -63,13 +63,16 @@ const (
 )
 
 // checkpoints are a run's checkpoints: where each user-week's is, and the
-// log this run appends to.
+// log this run appends to. Users are added as the directory is listed,
+// while those added before are read.
 type checkpoints struct {
 	dir   string
 	weeks []dataset.Week
-	users []User
-	refs  [][]ckptRef // [week][user]
-	logs  []*os.File  // read from; the last is this run's
+	found map[string][]ckptRef // per person id not added yet: its records, per week
+	logs  []*os.File           // read from; the last is this run's
+
+	umu   sync.RWMutex // guards users
+	users []*ckptUser
 
 	mu  sync.Mutex // guards appends to the last log
 	end int64
@@ -81,26 +84,22 @@ type checkpoints struct {
 	files bool // the directory holds checkpoint files of an earlier version
 }
 
-// openCheckpoints reads the logs of dir for users and weeks, and starts a
-// new one for this run.
+// A ckptUser is a user of the run and where its weeks' checkpoints are.
+type ckptUser struct {
+	User
+	refs []ckptRef // per week of checkpoints.weeks
+}
+
+// openCheckpoints reads the logs of dir for weeks, starts a new one for
+// this run and adds users (more can be added as they are listed).
 func openCheckpoints(dir string, weeks []dataset.Week, users []User) (*checkpoints, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("checkpoints: %w", err)
 	}
-	c := &checkpoints{dir: dir, weeks: weeks, users: users, refs: make([][]ckptRef, len(weeks))}
-	for w := range weeks {
-		c.refs[w] = make([]ckptRef, len(users))
-		for i := range users {
-			c.refs[w][i].log = ckptNone
-		}
-	}
+	c := &checkpoints{dir: dir, weeks: weeks, found: map[string][]ckptRef{}}
 	week := map[dataset.Week]int{}
 	for w, wk := range weeks {
 		week[wk] = w
-	}
-	user := make(map[string]int, len(users))
-	for i, u := range users {
-		user[u.Person.PersonID] = i
 	}
 	names, err := filepath.Glob(filepath.Join(dir, "*.log"))
 	if err != nil {
@@ -123,7 +122,7 @@ func openCheckpoints(dir string, weeks []dataset.Week, users []User) (*checkpoin
 			return nil, fmt.Errorf("checkpoints: %w", err)
 		}
 		c.logs = append(c.logs, f)
-		if err := c.scan(int32(len(c.logs)-1), week, user); err != nil {
+		if err := c.scan(int32(len(c.logs)-1), week); err != nil {
 			c.close()
 			return nil, err
 		}
@@ -134,7 +133,47 @@ func openCheckpoints(dir string, weeks []dataset.Week, users []User) (*checkpoin
 		return nil, fmt.Errorf("checkpoints: %w", err)
 	}
 	c.logs = append(c.logs, f)
+	for _, u := range users {
+		c.add(u)
+	}
 	return c, nil
+}
+
+// add adds user u to the run and returns its index.
+func (c *checkpoints) add(u User) int {
+	refs := c.found[u.Person.PersonID]
+	if refs == nil {
+		refs = c.noRefs()
+	} else {
+		delete(c.found, u.Person.PersonID)
+	}
+	c.umu.Lock()
+	defer c.umu.Unlock()
+	c.users = append(c.users, &ckptUser{User: u, refs: refs})
+	return len(c.users) - 1
+}
+
+// noRefs returns refs to no checkpoint, one per week.
+func (c *checkpoints) noRefs() []ckptRef {
+	refs := make([]ckptRef, len(c.weeks))
+	for w := range refs {
+		refs[w].log = ckptNone
+	}
+	return refs
+}
+
+// user returns user i.
+func (c *checkpoints) user(i int) *ckptUser {
+	c.umu.RLock()
+	defer c.umu.RUnlock()
+	return c.users[i]
+}
+
+// list returns the users added, in order.
+func (c *checkpoints) list() []*ckptUser {
+	c.umu.RLock()
+	defer c.umu.RUnlock()
+	return slices.Clone(c.users)
 }
 
 // logNumber returns n of a path ending in <n>.log, -1 if it does not.
@@ -147,7 +186,7 @@ func logNumber(path string) int {
 }
 
 // scan records where log l's records are, up to its first bad one.
-func (c *checkpoints) scan(l int32, week map[dataset.Week]int, user map[string]int) error {
+func (c *checkpoints) scan(l int32, week map[dataset.Week]int) error {
 	st, err := c.logs[l].Stat()
 	if err != nil {
 		return fmt.Errorf("checkpoints: %w", err)
@@ -188,9 +227,12 @@ func (c *checkpoints) scan(l int32, week map[dataset.Week]int, user map[string]i
 			return c.cutAt(l, off, "record body malformed")
 		}
 		if w, ok := week[wk]; ok {
-			if i, ok := user[pid]; ok {
-				c.refs[w][i] = ckptRef{log: l, crc: sum, off: off + ckptHeaderLen, n: n}
+			refs := c.found[pid]
+			if refs == nil {
+				refs = c.noRefs()
+				c.found[pid] = refs
 			}
+			refs[w] = ckptRef{log: l, crc: sum, off: off + ckptHeaderLen, n: n}
 		}
 		off += ckptHeaderLen + int64(n)
 	}
@@ -217,11 +259,12 @@ func splitBody(b []byte) (w dataset.Week, pid string, js []byte, ok bool) {
 
 // pending returns the weeks of c that user i has no checkpoint for.
 func (c *checkpoints) pending(i int) []dataset.Week {
+	u := c.user(i)
 	var out []dataset.Week
 	for w, wk := range c.weeks {
-		ref := &c.refs[w][i]
+		ref := &u.refs[w]
 		if ref.log == ckptNone && c.files {
-			if _, err := os.Stat(c.filePath(wk, i)); err == nil {
+			if _, err := os.Stat(c.filePath(wk, u)); err == nil {
 				ref.log = ckptFile
 			}
 		}
@@ -232,15 +275,16 @@ func (c *checkpoints) pending(i int) []dataset.Week {
 	return out
 }
 
-// filePath is where an earlier version kept user i's checkpoint of week.
-func (c *checkpoints) filePath(week dataset.Week, i int) string {
-	return filepath.Join(c.dir, "week="+week.String(), c.users[i].Person.PersonID+".json")
+// filePath is where an earlier version kept user u's checkpoint of week.
+func (c *checkpoints) filePath(week dataset.Week, u *ckptUser) string {
+	return filepath.Join(c.dir, "week="+week.String(), u.Person.PersonID+".json")
 }
 
 // put appends user i's checkpoint of week.
 func (c *checkpoints) put(i int, week dataset.Week, cp *checkpoint) error {
 	w := slices.Index(c.weeks, week)
-	pid := c.users[i].Person.PersonID
+	u := c.user(i)
+	pid := u.Person.PersonID
 	if w < 0 || len(pid) > 1<<16-1 {
 		return fmt.Errorf("write checkpoint: week %s or person id not of this run", week)
 	}
@@ -270,19 +314,20 @@ func (c *checkpoints) put(i int, week dataset.Week, cp *checkpoint) error {
 	if _, err := l.WriteAt(rec, c.end); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	c.refs[w][i] = ckptRef{log: int32(len(c.logs) - 1), crc: sum, off: c.end + ckptHeaderLen, n: uint32(len(body))}
+	u.refs[w] = ckptRef{log: int32(len(c.logs) - 1), crc: sum, off: c.end + ckptHeaderLen, n: uint32(len(body))}
 	c.end += int64(len(rec))
 	return nil
 }
 
 // get reads user i's checkpoint of the week at index w.
 func (c *checkpoints) get(w, i int) (*checkpoint, error) {
-	ref := c.refs[w][i]
+	u := c.user(i)
+	ref := u.refs[w]
 	switch ref.log {
 	case ckptNone:
-		return nil, fmt.Errorf("read checkpoint: none for week %s of %s", c.weeks[w], c.users[i].Person.PersonID)
+		return nil, fmt.Errorf("read checkpoint: none for week %s of %s", c.weeks[w], u.Person.PersonID)
 	case ckptFile:
-		return readCheckpoint(c.filePath(c.weeks[w], i))
+		return readCheckpoint(c.filePath(c.weeks[w], u))
 	}
 	l := c.logs[ref.log]
 	body := make([]byte, ref.n)

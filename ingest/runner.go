@@ -302,7 +302,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 
 // readUser reads user i's pending weeks and checkpoints each of them.
 func (r *Runner) readUser(ctx context.Context, ck *checkpoints, i int, pending []dataset.Week) error {
-	u := ck.users[i]
+	u := ck.user(i).User
 	start, end := pending[0].Monday(), pending[len(pending)-1].Monday().AddDate(0, 0, 7)
 	byWeek := map[dataset.Week]*checkpoint{}
 	for _, w := range pending {
@@ -411,7 +411,7 @@ type eventWinner struct {
 // written once in each week, which analysis counts once (it keeps one
 // events row per event_id and one attendance row per person and event).
 func write(ctx context.Context, root string, ck *checkpoints, name string, skipped []bool, others map[string]bool, sum *Summary) error {
-	users, weeks := ck.users, ck.weeks
+	users, weeks := ck.list(), ck.weeks
 	w, err := dataset.NewWriter(root, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1]})
 	if err != nil {
 		return err
@@ -526,7 +526,7 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 // eachUser calls fn with the checkpoint of the week at index week of every
 // user that was not skipped, in directory order.
 func eachUser(ctx context.Context, ck *checkpoints, skipped []bool, week int, fn func(i int, cp *checkpoint) error) error {
-	for i := range ck.users {
+	for i := range len(skipped) {
 		if skipped[i] {
 			continue
 		}
