@@ -345,11 +345,15 @@ func (c *checkpoints) get(w, i int) (*checkpoint, error) {
 	return &cp, nil
 }
 
-// close closes the logs.
+// close closes the logs, and removes this run's if it holds nothing (a
+// run that failed before reading anyone leaves no empty log behind).
 func (c *checkpoints) close() error {
 	var errs []error
 	for _, l := range c.logs {
 		errs = append(errs, l.Close())
+	}
+	if n := len(c.logs); n > 0 && c.end == 0 {
+		errs = append(errs, os.Remove(c.logs[n-1].Name()))
 	}
 	c.logs = nil
 	return errors.Join(errs...)

@@ -108,7 +108,9 @@ type Runner struct {
 	Shard  dataset.Shard
 	Logger *slog.Logger // nil = discard
 	// Progress, if set, is called after each user is read or resumed, one
-	// call at a time.
+	// call at a time, from the end of the directory's listing (users are
+	// read as they are listed): its first call counts the users read or
+	// resumed by then.
 	Progress func(Progress)
 	// Listing, if set, is called as the directory is listed, with the
 	// number of its users listed so far (of every shard), one call at a
@@ -195,31 +197,13 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	slices.SortFunc(weeks, func(a, b dataset.Week) int { return a.Monday().Compare(b.Monday()) })
 	weeks = slices.Compact(weeks)
 
-	var users []User
-	others := map[string]bool{} // person ids of the directory users of other shards
-	directory := 0
-	err := r.Source.Users(ctx, func(u User) error {
-		directory++
-		if r.Listing != nil {
-			r.Listing(directory)
-		}
-		if r.Shard.Contains(u.Person.PersonID) {
-			users = append(users, u)
-		} else {
-			others[u.Person.PersonID] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: list users: %w", name, err)
-	}
 	state := filepath.Join(r.Root, StateDir, name)
 	if r.Restart {
 		if err := os.RemoveAll(state); err != nil {
 			return nil, fmt.Errorf("ingest %s: remove checkpoints: %w", name, err)
 		}
 	}
-	ck, err := openCheckpoints(state, weeks, users)
+	ck, err := openCheckpoints(state, weeks, nil)
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
@@ -227,12 +211,21 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	for _, cut := range ck.cut {
 		log.Warn("checkpoint log ends early; the user-weeks after this are read again", "log", cut)
 	}
-	sum := &Summary{Shard: r.Shard, Directory: directory, Users: len(users)}
-	skipped := make([]bool, len(users))
+	sum := &Summary{Shard: r.Shard}
 
-	var mu sync.Mutex
-	var prog Progress
-	prog.Users = len(users)
+	// Users are read as the directory is listed: the listing (and, for
+	// Graph, every mailbox's settings) takes as long as reading a share of
+	// the users, and the API's capacity would otherwise idle at the switch
+	// from one to the other. Progress waits for the listing's end, when
+	// the number of users is known.
+	var (
+		mu        sync.Mutex // guards the rest
+		prog      Progress
+		listing   = true
+		skipped   []bool              // per user added to ck
+		others    = map[string]bool{} // person ids of the directory users of other shards
+		directory int
+	)
 	report := func(resumed, skip bool) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -243,14 +236,13 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		if skip {
 			prog.Skipped++
 		}
-		if r.Progress != nil {
+		if r.Progress != nil && !listing {
 			r.Progress(prog)
 		}
 	}
-
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmpOrInt(r.Concurrency, DefaultConcurrency))
-	for i, u := range users {
+	read := func(i int, u User) {
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
 				return err
@@ -278,9 +270,51 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	lerr := r.Source.Users(gctx, func(u User) error {
+		mu.Lock()
+		directory++
+		n := directory
+		mine := r.Shard.Contains(u.Person.PersonID)
+		if mine {
+			skipped = append(skipped, false)
+			prog.Users++
+		} else {
+			others[u.Person.PersonID] = true
+		}
+		mu.Unlock()
+		if r.Listing != nil {
+			r.Listing(n)
+		}
+		if mine {
+			read(ck.add(u), u)
+		}
+		return nil
+	})
+	// On a listing error the users being read still finish: their
+	// checkpoints save the next run reading them again.
+	if lerr == nil {
+		mu.Lock()
+		listing = false
+		if r.Progress != nil && prog.Done > 0 {
+			r.Progress(prog) // the users read while the directory was listed
+		}
+		mu.Unlock()
 	}
+	werr := g.Wait()
+	if lerr != nil || werr != nil {
+		// A run that read no one leaves no state behind (see
+		// checkpoints.close); its directories go too if they are empty.
+		ck.close()
+		os.Remove(state)
+		os.Remove(filepath.Join(r.Root, StateDir))
+	}
+	switch {
+	case lerr != nil && (werr == nil || ctx.Err() == nil):
+		return nil, fmt.Errorf("ingest %s: list users: %w", name, lerr)
+	case werr != nil:
+		return nil, fmt.Errorf("ingest %s: %w", name, werr)
+	}
+	sum.Directory, sum.Users = directory, prog.Users
 	sum.Resumed = prog.Resumed
 	slices.SortFunc(sum.Skipped, func(a, b SkippedUser) int { return strings.Compare(a.PersonID, b.PersonID) })
 

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,8 +109,16 @@ func TestRunner_writesOrgTables(t *testing.T) {
 	if len(sum.Skipped) != 1 || sum.Skipped[0].PersonID != badID || sum.Skipped[0].Reason != "read calendar: calendar of "+badID+": forbidden" {
 		t.Errorf("Skipped = %+v, want %s with its address replaced", sum.Skipped, badID)
 	}
-	if len(calls) != 30 || calls[29].Done != 30 || calls[29].Skipped != 1 {
-		t.Errorf("progress calls %d, last %+v: want 30, the last with 30 done, 1 skipped", len(calls), calls[len(calls)-1])
+	// Users are read as they are listed; progress starts once the
+	// directory is listed (with the users read by then), and then goes
+	// one user at a time.
+	if n := len(calls); n == 0 || n > 30 || calls[n-1].Done != 30 || calls[n-1].Skipped != 1 {
+		t.Fatalf("progress calls %v: want 1 to 30, the last with 30 done, 1 skipped", calls)
+	}
+	for i, c := range calls {
+		if c.Users != 30 || i > 0 && c.Done != calls[i-1].Done+1 {
+			t.Errorf("progress call %d of %v: want 30 users in each, one more done than in the call before", i, calls)
+		}
 	}
 	var wantListed []int
 	for n := 1; n <= 30; n++ {
@@ -344,5 +353,120 @@ func TestRunner_calendarAndMailAtOnce(t *testing.T) {
 	if len(got.Messages) == 0 || !reflect.DeepEqual(got, want) {
 		t.Errorf("dataset differs from a plain run's: %d/%d events, %d/%d attendance, %d/%d messages",
 			len(got.Events), len(want.Events), len(got.Attendance), len(want.Attendance), len(got.Messages), len(want.Messages))
+	}
+}
+
+// slowListing is an orgSource whose listing waits, after its first user,
+// until that user's calendar is being read (or 3 s have passed).
+type slowListing struct {
+	*orgSource
+	reading  chan struct{} // closed by the first calendar read
+	once     sync.Once
+	released atomic.Bool // the wait ended because a calendar was read
+}
+
+func (s *slowListing) Users(ctx context.Context, fn func(ingest.User) error) error {
+	n := 0
+	return s.orgSource.Users(ctx, func(u ingest.User) error {
+		if n++; n == 2 {
+			select {
+			case <-s.reading:
+				s.released.Store(true)
+			case <-time.After(3 * time.Second):
+			}
+		}
+		return fn(u)
+	})
+}
+
+func (s *slowListing) Calendar(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.EventCopy) error) (string, error) {
+	s.once.Do(func() { close(s.reading) })
+	return s.orgSource.Calendar(ctx, u, start, end, fn)
+}
+
+// Users are read as the directory is listed, not once it is all listed;
+// the dataset is the same.
+func TestRunner_readsWhileListing(t *testing.T) {
+	ctx := context.Background()
+	org, err := synthetic.Generate(synthetic.Config{People: 12, Weeks: 1, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := newP(t, []byte(synthetic.DefaultKey))
+	src := &slowListing{orgSource: &orgSource{org: org, ps: ps}, reading: make(chan struct{})}
+	root := t.TempDir()
+	var calls []ingest.Progress
+	r := &ingest.Runner{Source: src, Name: "org", Root: root, Weeks: org.Weeks, Concurrency: 4,
+		Progress: func(p ingest.Progress) { calls = append(calls, p) }}
+	sum, err := r.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !src.released.Load() {
+		t.Error("the first user was not read while the directory was listed")
+	}
+	if sum.Users != 12 || sum.Read != 12 || len(calls) == 0 || calls[len(calls)-1] != (ingest.Progress{Users: 12, Done: 12}) {
+		t.Errorf("summary %+v, progress %v: want 12 users read, the last progress 12 of 12", sum, calls)
+	}
+	got, err := dataset.ReadTables(ctx, root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := org.Tables(ps)
+	if len(got.Events) != len(want.Events) || len(got.Attendance) != len(want.Attendance) || len(got.Messages) != len(want.Messages) {
+		t.Errorf("tables: %d events, %d attendance, %d messages; want %d, %d, %d",
+			len(got.Events), len(got.Attendance), len(got.Messages), len(want.Events), len(want.Attendance), len(want.Messages))
+	}
+}
+
+// failingListing lists its organisation's first after users, then fails.
+type failingListing struct {
+	*orgSource
+	after int
+}
+
+var errListing = errors.New("directory: 503")
+
+func (s *failingListing) Users(ctx context.Context, fn func(ingest.User) error) error {
+	n := 0
+	err := s.orgSource.Users(ctx, func(u ingest.User) error {
+		if n++; n > s.after {
+			return errListing
+		}
+		return fn(u)
+	})
+	return err
+}
+
+// A listing that fails fails the run; the users read before it are
+// checkpointed for the next run, and a run that read no one leaves no
+// state behind.
+func TestRunner_listingFails(t *testing.T) {
+	ctx := context.Background()
+	org, err := synthetic.Generate(synthetic.Config{People: 12, Weeks: 1, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := newP(t, []byte(synthetic.DefaultKey))
+	root := t.TempDir()
+	run := func(after int) (*ingest.Summary, error) {
+		src := &failingListing{orgSource: &orgSource{org: org, ps: ps}, after: after}
+		return (&ingest.Runner{Source: src, Name: "org", Root: root, Weeks: org.Weeks, Concurrency: 2}).Run(ctx)
+	}
+	if _, err := run(0); !errors.Is(err, errListing) {
+		t.Fatalf("run = %v, want the listing's error", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, ingest.StateDir)); !os.IsNotExist(err) {
+		t.Errorf("a run that read no one left %s behind (%v)", ingest.StateDir, err)
+	}
+	if _, err := run(5); !errors.Is(err, errListing) {
+		t.Fatalf("run = %v, want the listing's error", err)
+	}
+	sum, err := run(12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Resumed != 5 || sum.Read != 7 {
+		t.Errorf("after a listing failed at the sixth user: %d resumed, %d read; want 5, 7", sum.Resumed, sum.Read)
 	}
 }
