@@ -20,7 +20,9 @@ import (
 // is read: never titles, bodies, snippets, subjects or locations.
 type Source interface {
 	// Users calls fn for every person in the directory, in an order that
-	// is stable between runs.
+	// is stable between runs, as soon as it can: a Runner starts reading
+	// each user as fn gets it, while the listing goes on (and fn may
+	// wait for a free reader).
 	Users(ctx context.Context, fn func(User) error) error
 
 	// Calendar calls fn for every event instance on u's calendar that

@@ -121,9 +121,10 @@ Share of quota, per source:
             share = mean requests in flight / the limit, the mean being
             the time every request spent at the fake until it answered,
             summed, / api s. While the directory is listed, mailbox
-            settings are read as many at a time as the limit allows; then
-            each user's calendar, sent items and inbox are read at once,
-            a request each ("bound by" says "users at once" when the
+            settings are read as many at a time as the limit allows, and
+            each user whose settings are read is read in turn: its
+            calendar, sent items and inbox at once, a request each
+            ("bound by" says "users at once" when the
             users at once, --concurrency, have fewer requests to make
             than the limit). At 20 ms on a 2-core machine the slots are
             held ~96% of the time, but ~3 ms of each request's ~25 ms in
