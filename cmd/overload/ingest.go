@@ -251,8 +251,11 @@ const (
 // grew to 3-5 times them, the run's peak. Graph at 3,200 people (`overload
 // bench ingest --source msgraph --people 3200`): peak RSS 254-255 MiB at
 // 400 throughout; GOGC 100 throughout gave 186-198 MiB but cost the
-// reading CPU (share at 800 people 79-82% against 86%).
-const ingestWriteGCPercent = 100
+// reading CPU (share at 800 people 79-82% against 86%). At 50 instead of
+// 100 the write's peak RSS at 3,200 people was 144-174 MiB against
+// 173-190 (six and four runs) for 0-0.2 s more of writing; at 25, 136-146
+// MiB for another 0.1-0.3 s.
+const ingestWriteGCPercent = 50
 
 // tuneIngestGC applies ingestGCPercent and ingestMemoryLimit where the
 // environment sets neither, and returns a func that puts back the
