@@ -100,10 +100,7 @@ func fileBytes(t *testing.T, root string) map[string]string {
 // changes nothing.
 func TestRunner_shards(t *testing.T) {
 	ctx := context.Background()
-	org, err := synthetic.Generate(synthetic.Config{People: 40, Weeks: 2, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
+	org := genOrg(t, 40, 2, 4)
 	ps := newP(t, []byte(synthetic.DefaultKey))
 	weeks := ingesttest.EdgeWeeks(org)
 
@@ -259,10 +256,7 @@ func checkCopies[T any](t *testing.T, table string, want, got []T, id func(T) st
 }
 
 func TestRunner_badShard(t *testing.T) {
-	org, err := synthetic.Generate(synthetic.Config{People: 5, Weeks: 1, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	org := genOrg(t, 5, 1, 1)
 	for _, sh := range []dataset.Shard{{Index: 3, Count: 3}, {Index: -1, Count: 2}, {Index: 0, Count: -1}, {Index: 0, Count: dataset.MaxShards + 1}} {
 		r := &ingest.Runner{Source: &orgSource{org: org, ps: newP(t, testKey)}, Name: "org", Root: t.TempDir(), Weeks: org.Weeks, Shard: sh}
 		if _, err := r.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "shard") {

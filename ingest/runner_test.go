@@ -20,6 +20,17 @@ import (
 	"github.com/overload-engine/overload/ingest/synthetic"
 )
 
+// genOrg generates a synthetic organisation of people over weeks from
+// 2026-W10.
+func genOrg(t *testing.T, people, weeks int, seed int64) *synthetic.Org {
+	t.Helper()
+	org, err := synthetic.Generate(synthetic.Config{People: people, Weeks: weeks, Start: dataset.Week{Year: 2026, Num: 10}, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return org
+}
+
 // orgSource is an ingest.Source over a synthetic organisation's raw views,
 // mapped with the generator's own functions: a Runner over it must write
 // exactly org.Tables.
@@ -85,10 +96,7 @@ func sortTables(t *dataset.Tables) {
 
 func TestRunner_writesOrgTables(t *testing.T) {
 	ctx := context.Background()
-	org, err := synthetic.Generate(synthetic.Config{People: 30, Weeks: 2, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
+	org := genOrg(t, 30, 2, 4)
 	ps := newP(t, []byte(synthetic.DefaultKey))
 	src := &orgSource{org: org, ps: ps, fail: map[string]bool{org.People()[2].Email: true}}
 	weeks := []dataset.Week{org.Weeks[0].Add(-1), org.Weeks[0], org.Weeks[1], org.Weeks[1].Add(1)}
@@ -211,10 +219,7 @@ func TestRunner_writesOrgTables(t *testing.T) {
 }
 
 func TestRunner_cancelled(t *testing.T) {
-	org, err := synthetic.Generate(synthetic.Config{People: 10, Weeks: 1, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	org := genOrg(t, 10, 1, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r := &ingest.Runner{Source: &orgSource{org: org, ps: newP(t, testKey)}, Name: "org", Root: t.TempDir(), Weeks: org.Weeks}
@@ -331,10 +336,7 @@ func (s *mailFirst) Mail(ctx context.Context, u ingest.User, start, end time.Tim
 // same as ever.
 func TestRunner_calendarAndMailAtOnce(t *testing.T) {
 	ctx := context.Background()
-	org, err := synthetic.Generate(synthetic.Config{People: 12, Weeks: 1, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	org := genOrg(t, 12, 1, 3)
 	ps := newP(t, testKey)
 	src := &mailFirst{orgSource: &orgSource{org: org, ps: ps}, reading: map[string]chan struct{}{}}
 	root := t.TempDir()
@@ -388,10 +390,7 @@ func (s *slowListing) Calendar(ctx context.Context, u ingest.User, start, end ti
 // the dataset is the same.
 func TestRunner_readsWhileListing(t *testing.T) {
 	ctx := context.Background()
-	org, err := synthetic.Generate(synthetic.Config{People: 12, Weeks: 1, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	org := genOrg(t, 12, 1, 2)
 	ps := newP(t, []byte(synthetic.DefaultKey))
 	src := &slowListing{orgSource: &orgSource{org: org, ps: ps}, reading: make(chan struct{})}
 	root := t.TempDir()
@@ -443,10 +442,7 @@ func (s *failingListing) Users(ctx context.Context, fn func(ingest.User) error) 
 // state behind.
 func TestRunner_listingFails(t *testing.T) {
 	ctx := context.Background()
-	org, err := synthetic.Generate(synthetic.Config{People: 12, Weeks: 1, Start: dataset.Week{Year: 2026, Num: 10}, Seed: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	org := genOrg(t, 12, 1, 2)
 	ps := newP(t, []byte(synthetic.DefaultKey))
 	root := t.TempDir()
 	run := func(after int) (*ingest.Summary, error) {
