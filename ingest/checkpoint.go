@@ -139,7 +139,9 @@ func openCheckpoints(dir string, weeks []dataset.Week, users []User) (*checkpoin
 	return c, nil
 }
 
-// add adds user u to the run and returns its index.
+// add adds user u to the run and returns its index. It is called one call
+// at a time (as the directory is listed), while the users added before
+// are read.
 func (c *checkpoints) add(u User) int {
 	refs := c.found[u.Person.PersonID]
 	if refs == nil {
