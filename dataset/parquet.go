@@ -71,83 +71,158 @@ func writerProps(table string, sc *arrow.Schema, mem memory.Allocator) *parquet.
 // writeFile writes rows, already sorted, to path atomically: it writes a
 // hidden temporary file in the same directory, fsyncs it and renames it
 // over path. On error the temporary file is removed and path is untouched.
-func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, starts []int64, mem memory.Allocator) (err error) {
+// starts is nil but for attendance (see partWriter.add).
+func writeFile[T any](ctx context.Context, path string, t *table[T], rows []T, starts []int64, mem memory.Allocator) error {
+	pw, err := newPartWriter(path, t, starts != nil, mem)
+	if err != nil {
+		return err
+	}
+	if err := pw.add(ctx, rows, starts); err != nil {
+		pw.abort()
+		return err
+	}
+	return pw.finish()
+}
+
+// A partWriter writes one Parquet file of t atomically, its rows (already
+// sorted) given in order over any number of add calls, so that a writer
+// need not hold them all: it writes a hidden temporary file in the same
+// directory, and finish fsyncs it and renames it over path. abort removes
+// the temporary file; path is untouched until finish succeeds.
+//
+// A row group ends after rowGroupRows rows and where the band changes
+// (see bands): attendance is banded by its events' starts, events and
+// messages by t.band. Row groups are buffered as encoded, compressed
+// pages until they end, not as rows.
+type partWriter[T any] struct {
+	path, tmp  string
+	t          *table[T]
+	mem        memory.Allocator
+	f          *os.File
+	bw         *bufio.Writer
+	fw         *pqarrow.FileWriter
+	attendance bool        // rows come with their events' starts, recorded per row group
+	ranges     []TimeRange // of those starts, per row group so far
+	groupRows  int         // rows in the open row group
+	groupBand  uint8       // its band
+	rows       int         // rows written
+}
+
+// newPartWriter starts the file at path; with attendance, add takes each
+// row's event start.
+func newPartWriter[T any](path string, t *table[T], attendance bool, mem memory.Allocator) (*partWriter[T], error) {
 	dir, name := filepath.Split(path)
 	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	fw, err := pqarrow.NewFileWriter(t.schema, bw, writerProps(t.name, t.schema, mem),
+	pw := &partWriter[T]{path: path, tmp: f.Name(), t: t, mem: mem, f: f, bw: bufio.NewWriterSize(f, 1<<20), attendance: attendance}
+	pw.fw, err = pqarrow.NewFileWriter(t.schema, pw.bw, writerProps(t.name, t.schema, mem),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		f.Close()
+		os.Remove(pw.tmp)
+		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
-	// A row group ends with its band (see bands): attendance is banded by
-	// its events' starts, events and messages by t.band.
-	var band func(k int) uint8
+	return pw, nil
+}
+
+// add writes rows after those added before. For attendance, starts[k] is
+// the start of rows[k]'s event in µs since the epoch; else starts is nil.
+func (pw *partWriter[T]) add(ctx context.Context, rows []T, starts []int64) error {
+	band := func(int) uint8 { return 0 }
 	switch {
-	case starts != nil:
+	case pw.attendance:
 		band = func(k int) uint8 { return eventBands.of(time.UnixMicro(starts[k])) }
-	case t.band != nil:
-		band = func(k int) uint8 { return t.band(&rows[k]) }
+	case pw.t.band != nil:
+		band = func(k int) uint8 { return pw.t.band(&rows[k]) }
 	}
-	var ranges []TimeRange // of starts, per row group
 	for lo, hi := 0, 0; lo < len(rows); lo = hi {
 		if err := ctx.Err(); err != nil {
-			fw.Close()
 			return err
 		}
-		hi = min(lo+rowGroupRows, len(rows))
-		if band != nil {
-			b := band(lo)
-			for k := lo + 1; k < hi; k++ {
-				if band(k) != b {
-					hi = k
-					break
-				}
+		b := band(lo)
+		if pw.groupRows > 0 && (b != pw.groupBand || pw.groupRows == rowGroupRows) {
+			if err := pw.fw.NewBufferedRowGroupChecked(); err != nil {
+				return fmt.Errorf("write %s: %w", pw.path, err)
+			}
+			pw.groupRows = 0
+		}
+		hi = min(lo+rowGroupRows-pw.groupRows, len(rows))
+		for k := lo + 1; k < hi; k++ {
+			if band(k) != b {
+				hi = k
+				break
 			}
 		}
-		if starts != nil {
-			ranges = append(ranges, span(starts[lo:hi]))
+		if pw.attendance {
+			r := span(starts[lo:hi])
+			if pw.groupRows == 0 {
+				pw.ranges = append(pw.ranges, r)
+			} else {
+				last := &pw.ranges[len(pw.ranges)-1]
+				last.From, last.To = min(last.From, r.From), max(last.To, r.To)
+			}
 		}
-		rec := t.record(mem, rows[lo:hi])
-		err := fw.Write(rec)
+		pw.groupBand = b
+		rec := pw.t.record(pw.mem, rows[lo:hi])
+		err := pw.fw.WriteBuffered(rec)
 		rec.Release()
 		if err != nil {
-			fw.Close()
-			return fmt.Errorf("write %s: %w", path, err)
+			return fmt.Errorf("write %s: %w", pw.path, err)
 		}
-	}
-	if starts != nil {
-		if err := fw.AppendKeyValueMetadata(eventStartsKey, formatRanges(ranges)); err != nil {
-			fw.Close()
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	if err := fw.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: sync: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		pw.groupRows += hi - lo
+		pw.rows += hi - lo
 	}
 	return nil
+}
+
+// finish writes the footer, fsyncs the file and renames it over path; on
+// error it aborts.
+func (pw *partWriter[T]) finish() (err error) {
+	defer func() {
+		if err != nil {
+			pw.abort()
+		}
+	}()
+	if pw.attendance {
+		if err := pw.fw.AppendKeyValueMetadata(eventStartsKey, formatRanges(pw.ranges)); err != nil {
+			return fmt.Errorf("write %s: %w", pw.path, err)
+		}
+	}
+	err = pw.fw.Close()
+	pw.fw = nil
+	if err != nil {
+		return fmt.Errorf("write %s: %w", pw.path, err)
+	}
+	if err := pw.bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", pw.path, err)
+	}
+	if err := pw.f.Sync(); err != nil {
+		return fmt.Errorf("write %s: sync: %w", pw.path, err)
+	}
+	err = pw.f.Close()
+	pw.f = nil
+	if err != nil {
+		return fmt.Errorf("write %s: %w", pw.path, err)
+	}
+	if err := os.Rename(pw.tmp, pw.path); err != nil {
+		return fmt.Errorf("write %s: %w", pw.path, err)
+	}
+	return nil
+}
+
+// abort removes the temporary file.
+func (pw *partWriter[T]) abort() {
+	if pw.fw != nil {
+		pw.fw.Close()
+		pw.fw = nil
+	}
+	if pw.f != nil {
+		pw.f.Close()
+		pw.f = nil
+	}
+	os.Remove(pw.tmp)
 }
 
 // readFile reads the rows of t from the Parquet file at path, decoding only

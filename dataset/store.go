@@ -28,6 +28,13 @@ type WriteOptions struct {
 	// SnapshotWeek is the partition the people table is written to: the
 	// week of the ingest run. Required when People is not empty.
 	SnapshotWeek Week
+	// Merge makes a Writer keep each Write's rows as sorted runs in a
+	// temporary directory under root and merge each partition's runs
+	// into its files at Close (see merge.go): a writer of many small
+	// pieces then holds one piece at a time, not a partition, and still
+	// writes the few large files one Write of every row would make, which
+	// the analysis reads faster. WriteTables, a single Write, ignores it.
+	Merge bool
 }
 
 // inputTables are the tables WriteTables writes and ReadTables reads.
@@ -51,6 +58,7 @@ func writeTables(ctx context.Context, root string, t *Tables, opts WriteOptions,
 	if len(t.People) > 0 && opts.SnapshotWeek == (Week{}) {
 		return errors.New("write tables: SnapshotWeek is required to write people")
 	}
+	opts.Merge = false
 	w, err := newWriter(root, opts, mem)
 	if err != nil {
 		return err

@@ -1,16 +1,20 @@
 package dataset
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
 )
 
 // A Writer writes one shard's tables in pieces, for writers that cannot
@@ -21,11 +25,18 @@ import (
 // wrote there before, syncs it and writes its _SUCCESS marker. Until Close
 // returns, those partitions hold a mix of this run's and the earlier run's
 // files of the shard. WriteTables is one Write and a Close.
+//
+// With WriteOptions.Merge, each Write writes its rows as runs instead,
+// and Close first merges every partition's runs into its files; Discard
+// removes the runs of a Writer that will not be closed.
 type Writer struct {
 	root, shard string
 	snapshot    Week
 	mem         memory.Allocator
 	files       map[partitionKey][]string // files written so far, per partition
+	merge       bool
+	runDir      string                    // with merge: the runs' directory, once a Write made it
+	runs        map[partitionKey][]string // with merge: the runs written so far, per partition
 	closed      bool
 }
 
@@ -56,8 +67,21 @@ func newWriter(root string, opts WriteOptions, mem memory.Allocator) (*Writer, e
 			return nil, fmt.Errorf("write tables: %w", err)
 		}
 	}
-	return &Writer{root: root, shard: shard, snapshot: opts.SnapshotWeek, mem: mem, files: map[partitionKey][]string{}}, nil
+	w := &Writer{root: root, shard: shard, snapshot: opts.SnapshotWeek, mem: mem, files: map[partitionKey][]string{},
+		merge: opts.Merge, runs: map[partitionKey][]string{}}
+	if w.merge {
+		// Runs left by a writer of this shard that was killed.
+		stale, _ := filepath.Glob(filepath.Join(root, runDirPrefix+shard+"-*"))
+		for _, d := range stale {
+			os.RemoveAll(d)
+		}
+	}
+	return w, nil
 }
+
+// runDirPrefix starts the name of a merging Writer's temporary directory
+// under the dataset root: .runs-<shard>-<random>.
+const runDirPrefix = ".runs-"
 
 // Write writes t's events, attendance and messages (t.People must be
 // empty: Close writes them). Attendance rows are partitioned by the start
@@ -81,13 +105,13 @@ func (w *Writer) Write(ctx context.Context, t *Tables, eventStart func(eventID s
 			return s, ok
 		}
 	}
-	attStart := make([]time.Time, len(t.Attendance)) // the start of each row's event
+	attStart := make([]int64, len(t.Attendance)) // the start of each row's event, µs
 	for i, a := range t.Attendance {
 		start, ok := eventStart(a.EventID)
 		if !ok {
 			return fmt.Errorf("write tables: attendance of %s: event %q is not in the events written", a.PersonID, a.EventID)
 		}
-		attStart[i] = start
+		attStart[i] = start.UnixMicro()
 	}
 	ev, att, msg := t.Events, t.Attendance, t.Messages
 	err := writePieceByWeek(ctx, w, eventsTable, ev, nil,
@@ -98,21 +122,15 @@ func (w *Writer) Write(ctx context.Context, t *Tables, eventStart func(eventID s
 	}
 	attBand := make([]uint8, len(att))
 	for i := range att {
-		attBand[i] = eventBands.of(attStart[i])
+		attBand[i] = eventBands.of(time.UnixMicro(attStart[i]))
 	}
-	err = writePieceByWeek(ctx, w, attendanceTable, att, func(i int) time.Time { return attStart[i] },
-		func(i int) Week { return WeekOf(attStart[i]) },
+	err = writePieceByWeek(ctx, w, attendanceTable, att, attStart,
+		func(i int) Week { return WeekOf(time.UnixMicro(attStart[i])) },
 		func(i, j int) int {
 			if c := int(attBand[i]) - int(attBand[j]); c != 0 {
 				return c
 			}
-			if c := strings.Compare(att[i].PersonID, att[j].PersonID); c != 0 {
-				return c
-			}
-			if c := attStart[i].Compare(attStart[j]); c != 0 {
-				return c
-			}
-			return strings.Compare(att[i].EventID, att[j].EventID)
+			return compareAttendance(&att[i], &att[j], attStart[i], attStart[j])
 		})
 	if err != nil {
 		return err
@@ -131,6 +149,38 @@ func (w *Writer) Write(ctx context.Context, t *Tables, eventStart func(eventID s
 		})
 }
 
+// The orders of the files within a band (the sorts of Write and the merge
+// of runs share them): attendance by person, its event's start (µs since
+// the epoch), event id; events by start, event id (compareEvents);
+// messages by sender, sent_at, message id (compareMessages).
+func compareAttendance(a, b *Attendance, sa, sb int64) int {
+	if c := strings.Compare(a.PersonID, b.PersonID); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(sa, sb); c != 0 {
+		return c
+	}
+	return strings.Compare(a.EventID, b.EventID)
+}
+
+// The merge's orders, whole: band first, as Write sorts (sa and sb are
+// the attendance rows' event starts, else unused).
+var (
+	mergeEvents     = func(a, b *Event, _, _ int64) int { return compareEvents(a, b) }
+	mergeAttendance = func(a, b *Attendance, sa, sb int64) int {
+		if c := int(eventBands.of(time.UnixMicro(sa))) - int(eventBands.of(time.UnixMicro(sb))); c != 0 {
+			return c
+		}
+		return compareAttendance(a, b, sa, sb)
+	}
+	mergeMessages = func(a, b *Message, _, _ int64) int {
+		if c := int(messageBands.of(a.SentAt)) - int(messageBands.of(b.SentAt)); c != 0 {
+			return c
+		}
+		return compareMessages(a, b)
+	}
+)
+
 // Close writes people into the SnapshotWeek partition (if any), then
 // finishes every partition written: the shard's older files there are
 // removed and its _SUCCESS marker written.
@@ -139,6 +189,12 @@ func (w *Writer) Close(ctx context.Context, people []Person) error {
 		return errors.New("write tables: writer is closed")
 	}
 	w.closed = true
+	if w.merge {
+		defer w.Discard()
+		if err := w.mergeRuns(ctx); err != nil {
+			return err
+		}
+	}
 	if len(people) > 0 {
 		if w.snapshot == (Week{}) {
 			return errors.New("write tables: SnapshotWeek is required to write people")
@@ -153,12 +209,7 @@ func (w *Writer) Close(ctx context.Context, people []Person) error {
 	for k := range w.files {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b partitionKey) int {
-		if c := strings.Compare(a.table, b.table); c != 0 {
-			return c
-		}
-		return compareWeeks(a.week, b.week)
-	})
+	slices.SortFunc(keys, comparePartitions)
 	for _, k := range keys {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -170,22 +221,101 @@ func (w *Writer) Close(ctx context.Context, people []Person) error {
 	return nil
 }
 
+// Discard removes the runs a Writer with Merge holds: for a caller that
+// will not Close it (after an error). Close removes them itself.
+func (w *Writer) Discard() {
+	if w.runDir != "" {
+		os.RemoveAll(w.runDir)
+		w.runDir, w.runs = "", map[partitionKey][]string{}
+	}
+}
+
+// MergeRuns merges the runs of a Writer with Merge written so far into
+// their partitions' files now, up to one partition per core at a time
+// (Close merges the rest). A writer that writes a week at a time calls it
+// after each week, so that the runs take the disk space of a week, not of
+// every week. A partition whose rows come in Writes on both sides of a
+// MergeRuns gets a file (or more) of each side's rows.
+func (w *Writer) MergeRuns(ctx context.Context) error {
+	if w.closed {
+		return errors.New("write tables: writer is closed")
+	}
+	return w.mergeRuns(ctx)
+}
+
+func (w *Writer) mergeRuns(ctx context.Context) error {
+	keys := slices.Collect(maps.Keys(w.runs))
+	slices.SortFunc(keys, comparePartitions)
+	names := make([][]string, len(keys))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, k := range keys {
+		g.Go(func() (err error) {
+			switch runs := w.runs[k]; k.table {
+			case TableEvents:
+				names[i], err = mergePartition(gctx, w, eventsTable, k, runs, false, mergeEvents)
+			case TableAttendance:
+				names[i], err = mergePartition(gctx, w, attendanceTable, k, runs, true, mergeAttendance)
+			case TableMessages:
+				names[i], err = mergePartition(gctx, w, messagesTable, k, runs, false, mergeMessages)
+			default:
+				err = fmt.Errorf("write tables: no merge for table %s", k.table)
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, k := range keys {
+		w.files[k] = append(w.files[k], names[i]...)
+		for _, r := range w.runs[k] {
+			os.Remove(r)
+		}
+		delete(w.runs, k)
+	}
+	return nil
+}
+
+func comparePartitions(a, b partitionKey) int {
+	if c := strings.Compare(a.table, b.table); c != 0 {
+		return c
+	}
+	return compareWeeks(a.week, b.week)
+}
+
 // writePieceByWeek adds rows to the Writer's partitions, one new file (or
 // more, past fileRows) per week (week(i) is the week of rows[i]), each
-// sorted by compare(i, j). Only one week's copy of the rows is held at a
-// time. For attendance, start(i) is the start of rows[i]'s event (the
-// files record each row group's range of them); else start is nil.
-func writePieceByWeek[T any](ctx context.Context, w *Writer, t *table[T], rows []T, start func(i int) time.Time, week func(i int) Week, compare func(i, j int) int) error {
+// sorted by compare(i, j), or with Merge one new run per week. Only one
+// week's copy of the rows is held at a time. For attendance, starts[i] is
+// the start of rows[i]'s event in µs (the files record each row group's
+// range of them); else starts is nil.
+func writePieceByWeek[T any](ctx context.Context, w *Writer, t *table[T], rows []T, starts []int64, week func(i int) Week, compare func(i, j int) int) error {
 	return eachWeek(rows, week, compare, func(wk Week, part []T, idx []int) error {
-		var starts []int64
-		if start != nil {
-			starts = make([]int64, len(idx))
+		var st []int64
+		if starts != nil {
+			st = make([]int64, len(idx))
 			for j, i := range idx {
-				starts[j] = start(i).UnixMicro()
+				st[j] = starts[i]
 			}
 		}
 		k := partitionKey{t.name, wk}
-		names, err := writeParts(ctx, w.root, t, wk, w.shard, len(w.files[k]), part, starts, fileRows, w.mem)
+		if w.merge {
+			if w.runDir == "" {
+				dir, err := os.MkdirTemp(w.root, runDirPrefix+w.shard+"-*")
+				if err != nil {
+					return fmt.Errorf("write tables: %w", err)
+				}
+				w.runDir = dir
+			}
+			path := filepath.Join(w.runDir, fmt.Sprintf("%s-%s-%05d.arrow", t.name, wk, len(w.runs[k])))
+			if err := writeRun(path, t, part, st, w.mem); err != nil {
+				return err
+			}
+			w.runs[k] = append(w.runs[k], path)
+			return ctx.Err()
+		}
+		names, err := writeParts(ctx, w.root, t, wk, w.shard, len(w.files[k]), part, st, fileRows, w.mem)
 		w.files[k] = append(w.files[k], names...)
 		return err
 	})

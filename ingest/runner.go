@@ -52,10 +52,10 @@ const (
 // It does that a week at a time, reading the week's checkpoints back twice
 // (first to choose the copies, then to write them), so it holds the
 // directory users, where each user-week's checkpoint is, one small record
-// per event and message id of the week and about 1M rows at a time
-// (flushRows; a partition of a large organisation gets a file per 1M
-// rows), not the whole run. (Copies are therefore compared within a week:
-// see write.)
+// per event and message id of the week and 64k rows at a time (flushRows:
+// the dataset writer keeps them as sorted runs on disk and merges a week's
+// runs into one file per partition, up to 8M rows), not the whole run.
+// (Copies are therefore compared within a week: see write.)
 //
 // A user whose data cannot be read (after the Source's own retries) is
 // skipped: listed in the Summary, left out of the people table, and read
@@ -387,13 +387,13 @@ func (r *Runner) readUser(ctx context.Context, ck *checkpoints, i int, pending [
 	return nil
 }
 
-// flushRows is how many rows write holds before it writes them as new
-// files of their partitions: the store's row group size. Smaller pieces
-// hold less memory but make more, smaller files and dictionaries, which
-// analysis pays for: on the 100k-person week, files of 64k- or 256k-row
-// pieces made analyze ~25% slower, of 1M-row pieces ~8% (means of three
-// runs each, against one file per partition).
-var flushRows = 1 << 20
+// flushRows is how many rows write holds before it hands them to the
+// dataset writer, which sorts them and keeps them as runs that it merges
+// into the partitions' files at the end (dataset.WriteOptions.Merge): the
+// files are as large as if every row were written at once, which the
+// analysis reads fastest (on the 100k-person week, files of 64k- or
+// 256k-row pieces made analyze ~25% slower), while write holds one piece.
+var flushRows = 1 << 16
 
 // A copyKey identifies an event or message id by two seeded 64-bit hashes
 // (a collision among a run's ids has odds of about n²/2¹²⁹).
@@ -433,7 +433,9 @@ type eventWinner struct {
 // event, from the organizer's copy when there is one, else from the first
 // copy in directory order; one messages row per message, from the
 // sender's copy when there is one, else the first), the second writes
-// those copies and every attendance row, flushRows at a time. Received
+// those copies and every attendance row, flushRows at a time, as sorted
+// runs that the dataset writer merges into the partitions' files once the
+// week is written (so one partition is one file again). Received
 // copies of messages whose sender is in others (directory users of other
 // shards) are left out: the sender's shard writes the message.
 //
@@ -446,13 +448,18 @@ type eventWinner struct {
 // events row per event_id and one attendance row per person and event).
 func write(ctx context.Context, root string, ck *checkpoints, name string, skipped []bool, others map[string]bool, sum *Summary) error {
 	users, weeks := ck.list(), ck.weeks
-	w, err := dataset.NewWriter(root, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1]})
+	w, err := dataset.NewWriter(root, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1], Merge: true})
 	if err != nil {
 		return err
 	}
 	tz := make([]string, len(users)) // each user's time zone from the latest week that has one
 	for wi := range weeks {
-		if err := writeWeek(ctx, w, ck, skipped, others, wi, tz, sum); err != nil {
+		err := writeWeek(ctx, w, ck, skipped, others, wi, tz, sum)
+		if err == nil {
+			err = w.MergeRuns(ctx)
+		}
+		if err != nil {
+			w.Discard()
 			return err
 		}
 	}
