@@ -246,15 +246,16 @@ const (
 )
 
 // ingestWriteGCPercent is the GC percent once every user is read, unless
-// $GOGC is set: the tables are then written from the checkpoints, a week's
-// rows (up to a write piece) live at once, and at ingestGCPercent the heap
-// grew to 3-5 times them, the run's peak. Graph at 3,200 people (`overload
+// $GOGC is set: the tables are then written from the checkpoints (a week's
+// rows at once until the write merged sorted runs, a 64k-row piece since),
+// and at ingestGCPercent the heap grew to 3-5 times them, the run's peak. Graph at 3,200 people (`overload
 // bench ingest --source msgraph --people 3200`): peak RSS 254-255 MiB at
 // 400 throughout; GOGC 100 throughout gave 186-198 MiB but cost the
 // reading CPU (share at 800 people 79-82% against 86%). At 50 instead of
 // 100 the write's peak RSS at 3,200 people was 144-174 MiB against
 // 173-190 (six and four runs) for 0-0.2 s more of writing; at 25, 136-146
-// MiB for another 0.1-0.3 s.
+// MiB for another 0.1-0.3 s. With the runs, GOGC 100 still gave 126-151
+// MiB against 109-124 at 50 (two alternating runs).
 const ingestWriteGCPercent = 50
 
 // tuneIngestGC applies ingestGCPercent and ingestMemoryLimit where the
