@@ -16,12 +16,13 @@ import (
 
 // Runs. A Writer with WriteOptions.Merge writes each Write's rows of a
 // partition, sorted as the partition's files are, as a run: an Arrow IPC
-// stream in a temporary directory under the dataset root. Close merges
-// each partition's runs into its part files, reading every run a batch at
-// a time, so the writer holds a batch per run and a row group's encoded
-// pages, however many rows the partition has. Attendance runs carry each
-// row's event start (which orders and bands the rows) in one more column.
-// More than mergeFanIn runs are merged in passes, mergeFanIn at a time.
+// stream in a temporary directory under the dataset root. MergeRuns and
+// Close merge each partition's runs into its part files, reading every
+// run a batch at a time, so the writer holds a batch per run and a row
+// group's encoded pages, however many rows the partition has. Attendance
+// runs carry each row's event start (which orders and bands the rows) in
+// one more column. More than mergeFanIn runs are merged in passes,
+// mergeFanIn at a time. (Variables so that tests can make them small.)
 var (
 	// runBatchRows is the rows of a run's record batches: what the merge
 	// holds of each run.
