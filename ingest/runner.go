@@ -117,6 +117,10 @@ type Runner struct {
 	// time: a large directory (and, for Graph, its mailboxes' settings)
 	// takes minutes to list before the first user is read.
 	Listing func(listed int)
+	// Writing, if set, is called as the dataset is written from the
+	// checkpoints once every user is read, one call at a time: after each
+	// user of each step of each week, and as each week's runs are merged.
+	Writing func(WriteProgress)
 	// Restart discards the checkpoints of an earlier, unfinished run of
 	// the same ShardName instead of resuming it.
 	Restart bool
@@ -140,6 +144,25 @@ type Progress struct {
 	Resumed int // users whose every week was checkpointed by an earlier run
 	Skipped int
 }
+
+// WriteProgress is a Runner's progress through writing the dataset, a
+// week at a time: each week's checkpoints are read twice, to choose each
+// event's and message's copy and then to write the rows, and the week's
+// runs are then merged into its files (see write).
+type WriteProgress struct {
+	Week         dataset.Week // the week being written
+	Index, Weeks int          // its index among the run's weeks, from 0, and how many
+	Step         string       // WriteChoosing, WriteRows or WriteMerging
+	Done, Users  int          // the step's users done, of Users (0 of 0 while merging)
+	Rows         int64        // rows written so far, in every week
+}
+
+// The steps of writing a week (WriteProgress.Step).
+const (
+	WriteChoosing = "choosing copies"
+	WriteRows     = "writing rows"
+	WriteMerging  = "merging runs"
+)
 
 // A Summary describes a finished run.
 type Summary struct {
@@ -318,7 +341,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	sum.Resumed = prog.Resumed
 	slices.SortFunc(sum.Skipped, func(a, b SkippedUser) int { return strings.Compare(a.PersonID, b.PersonID) })
 
-	if err := write(ctx, r.Root, ck, name, skipped, others, sum); err != nil {
+	if err := write(ctx, r.Root, ck, name, skipped, others, sum, r.Writing); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	if err := ck.close(); err != nil {
@@ -446,16 +469,24 @@ type eventWinner struct {
 // on either side of midnight at a week's edge), and such an event is
 // written once in each week, which analysis counts once (it keeps one
 // events row per event_id and one attendance row per person and event).
-func write(ctx context.Context, root string, ck *checkpoints, name string, skipped []bool, others map[string]bool, sum *Summary) error {
+func write(ctx context.Context, root string, ck *checkpoints, name string, skipped []bool, others map[string]bool, sum *Summary, progress func(WriteProgress)) error {
 	users, weeks := ck.list(), ck.weeks
 	w, err := dataset.NewWriter(root, dataset.WriteOptions{Shard: name, SnapshotWeek: weeks[len(weeks)-1], Merge: true})
 	if err != nil {
 		return err
 	}
 	tz := make([]string, len(users)) // each user's time zone from the latest week that has one
+	wp := &writeProgress{fn: progress, p: WriteProgress{Weeks: len(weeks)}}
+	for _, sk := range skipped {
+		if !sk {
+			wp.p.Users++
+		}
+	}
 	for wi := range weeks {
-		err := writeWeek(ctx, w, ck, skipped, others, wi, tz, sum)
+		wp.p.Week, wp.p.Index = weeks[wi], wi
+		err := writeWeek(ctx, w, ck, skipped, others, wi, tz, sum, wp)
 		if err == nil {
+			wp.report(WriteMerging, 0)
 			err = w.MergeRuns(ctx)
 		}
 		if err != nil {
@@ -478,8 +509,27 @@ func write(ctx context.Context, root string, ck *checkpoints, name string, skipp
 	return w.Close(ctx, people)
 }
 
+// writeProgress reports a write's progress to fn, if set.
+type writeProgress struct {
+	fn func(WriteProgress)
+	p  WriteProgress
+}
+
+// report reports step with done users done (of none while merging).
+func (wp *writeProgress) report(step string, done int) {
+	if wp.fn == nil {
+		return
+	}
+	p := wp.p
+	p.Step, p.Done = step, done
+	if step == WriteMerging {
+		p.Users = 0
+	}
+	wp.fn(p)
+}
+
 // writeWeek is write for one week's checkpoints.
-func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped []bool, others map[string]bool, week int, tz []string, sum *Summary) error {
+func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped []bool, others map[string]bool, week int, tz []string, sum *Summary, wp *writeProgress) error {
 	seeds := [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	key := func(id string) copyKey {
 		return copyKey{maphash.String(seeds[0], id), maphash.String(seeds[1], id)}
@@ -487,6 +537,7 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 	events, messages := map[copyKey]eventWinner{}, map[copyKey]winner{}
 	leftOut := map[copyKey]bool{} // message ids left to the sender's shard
 	var evCopy, msgCopy int64
+	done := 0
 	err := eachUser(ctx, ck, skipped, week, func(i int, cp *checkpoint) error {
 		if cp.TimeZone != "" {
 			tz[i] = cp.TimeZone
@@ -518,6 +569,8 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 				sum.DuplicateMessageCopies++
 			}
 		}
+		done++
+		wp.report(WriteChoosing, done)
 		return nil
 	})
 	if err != nil {
@@ -538,8 +591,9 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 		piece = dataset.Tables{}
 		return err
 	}
-	evCopy, msgCopy = 0, 0
+	evCopy, msgCopy, done = 0, 0, 0
 	err = eachUser(ctx, ck, skipped, week, func(i int, cp *checkpoint) error {
+		before := len(piece.Events) + len(piece.Attendance) + len(piece.Messages)
 		for _, c := range cp.Events {
 			if events[key(c.Event.EventID)].copy() == evCopy {
 				piece.Events = append(piece.Events, c.Event)
@@ -553,7 +607,11 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 			}
 			msgCopy++
 		}
-		if len(piece.Events)+len(piece.Attendance)+len(piece.Messages) >= flushRows {
+		n := len(piece.Events) + len(piece.Attendance) + len(piece.Messages)
+		wp.p.Rows += int64(n - before)
+		done++
+		wp.report(WriteRows, done)
+		if n >= flushRows {
 			return flush()
 		}
 		return nil

@@ -103,9 +103,11 @@ func TestRunner_writesOrgTables(t *testing.T) {
 	root := t.TempDir()
 	var calls []ingest.Progress
 	var listed []int // the Listing calls, with the progress calls before each
+	var writes []ingest.WriteProgress
 	r := &ingest.Runner{Source: src, Name: "org", Root: root, Weeks: weeks, Concurrency: 3,
 		Progress: func(p ingest.Progress) { calls = append(calls, p) },
-		Listing:  func(n int) { listed = append(listed, n, len(calls)) }}
+		Listing:  func(n int) { listed = append(listed, n, len(calls)) },
+		Writing:  func(p ingest.WriteProgress) { writes = append(writes, p) }}
 
 	// First run: one user's calendar fails. They are skipped, named by
 	// person id only, and the checkpoints stay for the next run.
@@ -141,12 +143,35 @@ func TestRunner_writesOrgTables(t *testing.T) {
 
 	// Second run: the user reads; the rest comes from the checkpoints.
 	delete(src.fail, org.People()[2].Email)
+	writes = nil
 	sum, err = r.Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Read != 1 || sum.Resumed != 29 || len(sum.Skipped) != 0 {
 		t.Errorf("second run read %d, resumed %d, skipped %d: want 1, 29, 0", sum.Read, sum.Resumed, len(sum.Skipped))
+	}
+	// The write reports each week's two passes user by user, then its
+	// merge, and counts every row it writes.
+	var wantWrites []ingest.WriteProgress
+	for i, w := range weeks {
+		for _, step := range []string{ingest.WriteChoosing, ingest.WriteRows} {
+			for n := 1; n <= 30; n++ {
+				wantWrites = append(wantWrites, ingest.WriteProgress{Week: w, Index: i, Weeks: 4, Step: step, Done: n, Users: 30})
+			}
+		}
+		wantWrites = append(wantWrites, ingest.WriteProgress{Week: w, Index: i, Weeks: 4, Step: ingest.WriteMerging})
+	}
+	var rows []int64
+	for i := range writes {
+		rows = append(rows, writes[i].Rows)
+		writes[i].Rows = 0
+	}
+	if d := gocmp.Diff(wantWrites, writes); d != "" {
+		t.Errorf("Writing calls (rows aside) differ (-want +got):\n%s", d)
+	}
+	if !slices.IsSorted(rows) || len(rows) == 0 || rows[len(rows)-1] != int64(sum.Events+sum.Attendance+sum.Messages) {
+		t.Errorf("rows written as reported: %v, want counting up to %d", rows, sum.Events+sum.Attendance+sum.Messages)
 	}
 	got, err := dataset.ReadTables(ctx, root, nil)
 	if err != nil {

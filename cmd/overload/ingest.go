@@ -93,7 +93,7 @@ them to the dataset at --out. See the README's "Google Workspace" section for
 the set-up, and configs/google.yaml for the configuration.
 
 Progress goes to stderr (a line a second: users listed while the directory
-is listed, then users read); a summary (rows written, users skipped with the
+is listed, then users read, then the dataset written); a summary (rows written, users skipped with the
 reason) to stdout. Users whose data cannot be read are skipped and listed;
 run the same command again to read them. An interrupted run resumes from its
 checkpoints (DIR/_ingest/google/) when started again; --restart discards them.`,
@@ -280,7 +280,8 @@ func tuneIngestGC() (restore func()) {
 }
 
 // runSourceIngest runs r through an ingest.Runner: progress lines on
-// stderr (at most one a second, and every tenth of the users), then a
+// stderr (at most one a second, and every tenth of the users, while the
+// directory is listed, users are read and the dataset is written), then a
 // summary with the skipped users on stdout. A sharded run names its shard
 // in both.
 func runSourceIngest(ctx context.Context, env *Env, r ingestRun) error {
@@ -319,6 +320,21 @@ func runSourceIngest(ctx context.Context, env *Env, r ingestRun) error {
 		last = now
 		fmt.Fprintf(env.Stderr, "  users %d/%d%s (resumed %d, skipped %d) · %s · %s\n",
 			p.Done, p.Users, inShard, p.Resumed, p.Skipped, r.Stats(), now.Sub(start).Round(time.Second))
+	}
+	runner.Writing = func(p ingest.WriteProgress) {
+		// The dataset is written from the checkpoints once every user is
+		// read: minutes for a large organisation.
+		now := env.Now()
+		if now.Sub(last) < time.Second {
+			return
+		}
+		last = now
+		step := p.Step
+		if p.Users > 0 {
+			step = fmt.Sprintf("%s, %d/%d users", p.Step, p.Done, p.Users)
+		}
+		fmt.Fprintf(env.Stderr, "  dataset: %s (week %d of %d) %s · %d rows written · %s\n",
+			p.Week, p.Index+1, p.Weeks, step, p.Rows, now.Sub(start).Round(time.Second))
 	}
 	sum, err := runner.Run(ctx)
 	if err != nil {

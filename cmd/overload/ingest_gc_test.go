@@ -98,7 +98,8 @@ func TestRunSourceIngest_gcPhases(t *testing.T) {
 	}
 }
 
-// A directory that takes seconds to list gets a line a second.
+// A directory that takes seconds to list gets a line a second, and so do
+// the users read and the dataset written.
 func TestRunSourceIngest_listing(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
@@ -120,5 +121,15 @@ func TestRunSourceIngest_listing(t *testing.T) {
 	}
 	if i, j := strings.Index(stderr.String(), "directory: 3"), strings.Index(stderr.String(), "  users "); i < 0 || j < i {
 		t.Errorf("stderr:\n%s\nwant the listing's lines before the users' progress", stderr.String())
+	}
+	// Then the dataset is written: each week's steps, user by user.
+	for _, want := range []string{
+		"  dataset: 2026-W20 (week 1 of 1) choosing copies, 1/3 users · 0 rows written · 6s\n",
+		"  dataset: 2026-W20 (week 1 of 1) writing rows, 3/3 users · 0 rows written · 11s\n",
+		"  dataset: 2026-W20 (week 1 of 1) merging runs · 0 rows written · 12s\n",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr:\n%s\nwant the line %q", stderr.String(), want)
+		}
 	}
 }

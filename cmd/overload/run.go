@@ -297,6 +297,12 @@ func (b *batchRun) runner(ctx context.Context, src ingest.Source, name string, w
 				fmt.Fprintf(b.env.Stderr, "    %s: users %d/%d (resumed %d, skipped %d)\n", name, p.Done, p.Users, p.Resumed, p.Skipped)
 			}
 		},
+		Writing: func(p ingest.WriteProgress) {
+			if now := b.env.Now(); now.Sub(last) >= 5*time.Second {
+				last = now
+				fmt.Fprintf(b.env.Stderr, "    %s: dataset %s (week %d of %d) %s, %d rows written\n", name, p.Week, p.Index+1, p.Weeks, p.Step, p.Rows)
+			}
+		},
 	}
 }
 

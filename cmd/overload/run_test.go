@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/overload-engine/overload/dataset"
+	"github.com/overload-engine/overload/ingest"
 	"github.com/overload-engine/overload/ingest/synthetic"
 )
 
@@ -414,4 +415,26 @@ func TestRun_msgraph(t *testing.T) {
 		t.Errorf("person_week differs from the generator's (-want +got):\n%s", d)
 	}
 	checkGraphClean(t, filepath.Join(out, "2026-W47"), stdout, stderr, fakeErr.String())
+}
+
+// The scheduled run's ingest lines come every 5 seconds at most: the
+// directory listed, the users read, the dataset written.
+func TestBatchRun_ingestProgress(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	var stderr strings.Builder
+	env := &Env{Stdout: io.Discard, Stderr: &stderr, Now: func() time.Time { now = now.Add(3 * time.Second); return now }}
+	b := &batchRun{env: env, cfg: &batchConfig{Out: t.TempDir()}}
+	r := b.runner(context.Background(), nil, "google", []dataset.Week{{Year: 2026, Num: 20}})
+	r.Listing(10) // 3 s: too early
+	r.Listing(20) // 6 s
+	r.Progress(ingest.Progress{Users: 20, Done: 1})
+	r.Progress(ingest.Progress{Users: 20, Done: 2})
+	r.Writing(ingest.WriteProgress{Week: dataset.Week{Year: 2026, Num: 20}, Weeks: 1, Step: ingest.WriteRows, Done: 3, Users: 20, Rows: 512})
+	r.Writing(ingest.WriteProgress{Week: dataset.Week{Year: 2026, Num: 20}, Weeks: 1, Step: ingest.WriteMerging, Rows: 900})
+	want := "    google: directory, 20 users listed so far\n" +
+		"    google: users 2/20 (resumed 0, skipped 0)\n" +
+		"    google: dataset 2026-W20 (week 1 of 1) merging runs, 900 rows written\n"
+	if stderr.String() != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), want)
+	}
 }
