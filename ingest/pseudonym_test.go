@@ -14,7 +14,7 @@ import (
 
 var testKey = []byte("0123456789abcdef-test-key")
 
-func newP(t *testing.T, key []byte) *ingest.Pseudonymizer {
+func newP(t testing.TB, key []byte) *ingest.Pseudonymizer {
 	t.Helper()
 	p, err := ingest.NewPseudonymizer(key)
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 
 // genOrg generates a synthetic organisation of people over weeks from
 // 2026-W10.
-func genOrg(t *testing.T, people, weeks int, seed int64) *synthetic.Org {
+func genOrg(t testing.TB, people, weeks int, seed int64) *synthetic.Org {
 	t.Helper()
 	org, err := synthetic.Generate(synthetic.Config{People: people, Weeks: weeks, Start: dataset.Week{Year: 2026, Num: 10}, Seed: seed})
 	if err != nil {

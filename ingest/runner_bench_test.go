@@ -1,0 +1,108 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/overload-engine/overload/ingest"
+	"github.com/overload-engine/overload/ingest/synthetic"
+)
+
+// BenchmarkRunner_memory runs the Runner over synthetic organisations of
+// growing size, a week each, read in memory (no API, so no pages held),
+// and reports its peak live heap above what the organisation itself
+// holds (runtime/metrics' live heap after each GC, sampled every
+// millisecond), while users are read and while the dataset is written,
+// and the users read and written a second.
+//
+// The write is flat in the number of users but for its record per event
+// and message id of the week. The reading is not, here: the synthetic
+// all-hands invites everyone one by one, so each of the users read at
+// once holds an attendee list (and its set, to count invitees) as long as
+// the organisation.
+func BenchmarkRunner_memory(b *testing.B) {
+	for _, n := range []int{800, 3200, 12800} {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			org := genOrg(b, n, 1, 1)
+			src := &orgSource{org: org, ps: newP(b, []byte(synthetic.DefaultKey))}
+			ctx := context.Background()
+			var reading, writing uint64
+			for b.Loop() {
+				base := liveHeap(true)
+				s := sample()
+				r := &ingest.Runner{Source: src, Name: "org", Root: b.TempDir(), Weeks: org.Weeks, Concurrency: 16,
+					Progress: func(p ingest.Progress) {
+						if p.Done == p.Users {
+							reading = max(reading, s.next()-base)
+						}
+					}}
+				if _, err := r.Run(ctx); err != nil {
+					b.Fatal(err)
+				}
+				writing = max(writing, s.stop()-base)
+			}
+			b.ReportMetric(float64(reading)/(1<<20), "read-MiB")
+			b.ReportMetric(float64(writing)/(1<<20), "write-MiB")
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
+		})
+	}
+}
+
+// liveHeap returns the live heap as of the last GC (after one, if gc).
+func liveHeap(gc bool) uint64 {
+	if gc {
+		runtime.GC()
+	}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// A sampler samples the live heap every millisecond.
+type sampler struct {
+	mu   sync.Mutex
+	peak uint64
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+func sample() *sampler {
+	s := &sampler{done: make(chan struct{})}
+	s.wg.Go(func() {
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			s.mu.Lock()
+			s.peak = max(s.peak, liveHeap(false))
+			s.mu.Unlock()
+			select {
+			case <-s.done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return s
+}
+
+// next returns the largest value seen so far and starts a new phase with
+// a GC, so that the live heap it samples is the new phase's.
+func (s *sampler) next() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := max(s.peak, liveHeap(false))
+	s.peak = liveHeap(true)
+	return p
+}
+
+// stop ends the sampling and returns the largest value of the last phase.
+func (s *sampler) stop() uint64 {
+	close(s.done)
+	s.wg.Wait()
+	return s.next()
+}
