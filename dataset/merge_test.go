@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -274,5 +275,58 @@ func TestWriterMergeRuns(t *testing.T) {
 	got := mustRead(t, root, nil, mem)
 	if diff := gocmp.Diff(sorted(&Tables{People: in.People, Events: in.Events}).Events, got.Events); diff != "" {
 		t.Errorf("events read back (-want +got):\n%s", diff)
+	}
+}
+
+// TestWriterMerge_random checks the merge as TestWriterMerge does on
+// random weeks: rows over three weeks with times to the second (so that
+// many fall at the bands' edges and many share a start or a sender), in
+// random pieces of 1 to 40 rows.
+func TestWriterMerge_random(t *testing.T) {
+	small(t, 16, 8)
+	smallRuns(t, 3, 4)
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			monday := w47.AddDate(0, 0, -7)
+			instant := func() time.Time {
+				// Near a week's start or end half the time.
+				if rng.IntN(2) == 0 {
+					edge := monday.AddDate(0, 0, 7*rng.IntN(4))
+					return edge.Add(time.Duration(rng.IntN(80*3600)-40*3600) * time.Second)
+				}
+				return monday.Add(time.Duration(rng.IntN(21*24*60)) * time.Minute)
+			}
+			person := func() string { return fmt.Sprintf("p%02d", rng.IntN(12)) }
+			in := &Tables{People: sampleTables().People}
+			for i := range 150 {
+				start := instant()
+				e := Event{EventID: fmt.Sprintf("e%03d", i), Start: start, End: start.Add(time.Hour), OrganizerID: person(), Kind: KindMeeting, Source: "test"}
+				in.Events = append(in.Events, e)
+				for p := range rng.IntN(4) {
+					in.Attendance = append(in.Attendance, Attendance{PersonID: fmt.Sprintf("p%02d", p*3+rng.IntN(3)), EventID: e.EventID, Response: ResponseAccepted, ShowAs: ShowAsBusy})
+				}
+			}
+			for i := range 300 {
+				in.Messages = append(in.Messages, Message{MessageID: fmt.Sprintf("m%03d", i), Channel: ChannelEmail, SenderID: person(),
+					SentAt: instant(), RecipientIDs: []string{person()}, Source: "test"})
+			}
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			direct, merged := t.TempDir(), t.TempDir()
+			mustWrite(t, direct, in, WriteOptions{SnapshotWeek: week47}, mem)
+			writePieces(t, merged, in, 1+rng.IntN(40), mem)
+			want, got := files(t, direct), files(t, merged)
+			if diff := gocmp.Diff(want, got); diff != "" {
+				t.Fatalf("files mismatch (-direct +merged):\n%s", diff)
+			}
+			for _, f := range got {
+				if strings.HasSuffix(f, ".parquet") {
+					if diff := gocmp.Diff(layout(t, filepath.Join(direct, f), mem), layout(t, filepath.Join(merged, f), mem)); diff != "" {
+						t.Errorf("%s differs (-direct +merged):\n%s", f, diff)
+					}
+				}
+			}
+		})
 	}
 }
