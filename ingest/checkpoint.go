@@ -323,28 +323,37 @@ func (c *checkpoints) put(i int, week dataset.Week, cp *checkpoint) error {
 
 // get reads user i's checkpoint of the week at index w.
 func (c *checkpoints) get(w, i int) (*checkpoint, error) {
+	var cp checkpoint
+	if err := c.decode(w, i, &cp); err != nil {
+		return nil, err
+	}
+	return &cp, nil
+}
+
+// decode decodes user i's checkpoint of the week at index w into v: a
+// *checkpoint, or a pointer to a struct of some of its members.
+func (c *checkpoints) decode(w, i int, v any) error {
 	u := c.user(i)
 	ref := u.refs[w]
 	switch ref.log {
 	case ckptNone:
-		return nil, fmt.Errorf("read checkpoint: none for week %s of %s", c.weeks[w], u.Person.PersonID)
+		return fmt.Errorf("read checkpoint: none for week %s of %s", c.weeks[w], u.Person.PersonID)
 	case ckptFile:
-		return readCheckpoint(c.filePath(c.weeks[w], u))
+		return readCheckpointInto(c.filePath(c.weeks[w], u), v)
 	}
 	l := c.logs[ref.log]
 	body := make([]byte, ref.n)
 	if _, err := l.ReadAt(body, ref.off); err != nil {
-		return nil, fmt.Errorf("read checkpoint %s at %d: %w", l.Name(), ref.off, err)
+		return fmt.Errorf("read checkpoint %s at %d: %w", l.Name(), ref.off, err)
 	}
 	_, _, js, ok := splitBody(body)
 	if !ok || crc32.Checksum(body, ckptTable) != ref.crc {
-		return nil, fmt.Errorf("read checkpoint %s at %d: changed since it was written", l.Name(), ref.off)
+		return fmt.Errorf("read checkpoint %s at %d: changed since it was written", l.Name(), ref.off)
 	}
-	var cp checkpoint
-	if err := json.Unmarshal(js, &cp, checkpointOptions); err != nil {
-		return nil, fmt.Errorf("read checkpoint %s at %d: %w", l.Name(), ref.off, err)
+	if err := json.Unmarshal(js, v, checkpointOptions); err != nil {
+		return fmt.Errorf("read checkpoint %s at %d: %w", l.Name(), ref.off, err)
 	}
-	return &cp, nil
+	return nil
 }
 
 // close closes the logs, and removes this run's if it holds nothing (a

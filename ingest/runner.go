@@ -538,7 +538,7 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 	leftOut := map[copyKey]bool{} // message ids left to the sender's shard
 	var evCopy, msgCopy int64
 	done := 0
-	err := eachUser(ctx, ck, skipped, week, func(i int, cp *checkpoint) error {
+	err := eachUser(ctx, ck, skipped, week, func(i int, cp *checkpointIDs) error {
 		if cp.TimeZone != "" {
 			tz[i] = cp.TimeZone
 		}
@@ -623,8 +623,9 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 }
 
 // eachUser calls fn with the checkpoint of the week at index week of every
-// user that was not skipped, in directory order.
-func eachUser(ctx context.Context, ck *checkpoints, skipped []bool, week int, fn func(i int, cp *checkpoint) error) error {
+// user that was not skipped, in directory order, decoded into a T: a
+// checkpoint or a struct of some of its members (checkpointIDs).
+func eachUser[T any](ctx context.Context, ck *checkpoints, skipped []bool, week int, fn func(i int, cp *T) error) error {
 	for i := range len(skipped) {
 		if skipped[i] {
 			continue
@@ -632,15 +633,33 @@ func eachUser(ctx context.Context, ck *checkpoints, skipped []bool, week int, fn
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		cp, err := ck.get(week, i)
-		if err != nil {
+		var cp T
+		if err := ck.decode(week, i, &cp); err != nil {
 			return err
 		}
-		if err := fn(i, cp); err != nil {
+		if err := fn(i, &cp); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkpointIDs is the part of a checkpoint that write's first pass reads
+// to choose each event's and message's copy: decoding only these members
+// skips the rows' other strings and every recipient list.
+type checkpointIDs struct {
+	TimeZone string `json:"time_zone"`
+	Events   []struct {
+		Event struct {
+			EventID string
+			Start   time.Time
+		}
+		Attendance struct{ Response string }
+	} `json:"events"`
+	Messages []struct {
+		Message struct{ MessageID, SenderID string }
+		Sent    bool
+	} `json:"messages"`
 }
 
 // checkpointOptions are the JSON options of a checkpoint (see checkpoint).
@@ -648,15 +667,23 @@ var checkpointOptions = json.JoinOptions(json.FormatNilSliceAsNull(true), jsonte
 
 // readCheckpoint reads a checkpoint file of an earlier version.
 func readCheckpoint(path string) (*checkpoint, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read checkpoint: %w", err)
-	}
 	var cp checkpoint
-	if err := json.Unmarshal(b, &cp, checkpointOptions); err != nil {
-		return nil, fmt.Errorf("read checkpoint %s: %w", path, err)
+	if err := readCheckpointInto(path, &cp); err != nil {
+		return nil, err
 	}
 	return &cp, nil
+}
+
+// readCheckpointInto is readCheckpoint into v (see checkpoints.decode).
+func readCheckpointInto(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read checkpoint: %w", err)
+	}
+	if err := json.Unmarshal(b, v, checkpointOptions); err != nil {
+		return fmt.Errorf("read checkpoint %s: %w", path, err)
+	}
+	return nil
 }
 
 // scrub replaces every form of email in msg with personID.

@@ -495,3 +495,86 @@ func TestRunner_listingFails(t *testing.T) {
 		t.Errorf("after a listing failed at the sixth user: %d resumed, %d read; want 5, 7", sum.Resumed, sum.Read)
 	}
 }
+
+// ownerSource has three users who all hold an event that b organizes and
+// a message b sent, each copy a little different, and a message from
+// outside that a and c hold.
+type ownerSource struct{ users []ingest.User }
+
+func (s *ownerSource) Users(ctx context.Context, fn func(ingest.User) error) error {
+	for _, u := range s.users {
+		if err := fn(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var ownerAt = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC) // in 2026-W11
+
+func (s *ownerSource) Calendar(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.EventCopy) error) (string, error) {
+	if ownerAt.Before(start) || !ownerAt.Before(end) {
+		return "UTC", nil
+	}
+	i := slices.IndexFunc(s.users, func(v ingest.User) bool { return v.Email == u.Email })
+	resp := dataset.ResponseAccepted
+	if i == 1 {
+		resp = dataset.ResponseOrganizer
+	}
+	ev := dataset.Event{EventID: "ev", Start: ownerAt, End: ownerAt.Add(time.Hour), OrganizerID: "pb",
+		Invitees: int32(3 + i), AttendeesNotDeclined: 3, Kind: dataset.KindMeeting, Source: "test"}
+	return "UTC", fn(ingest.EventCopy{Event: ev, Attendance: dataset.Attendance{PersonID: u.Person.PersonID, EventID: "ev",
+		Response: resp, ShowAs: dataset.ShowAsBusy}})
+}
+
+func (s *ownerSource) Mail(ctx context.Context, u ingest.User, start, end time.Time, fn func(ingest.MessageCopy) error) error {
+	if ownerAt.Before(start) || !ownerAt.Before(end) {
+		return nil
+	}
+	i := slices.IndexFunc(s.users, func(v ingest.User) bool { return v.Email == u.Email })
+	sent := dataset.Message{MessageID: "sent", Channel: dataset.ChannelEmail, SenderID: "pb", SentAt: ownerAt,
+		RecipientIDs: []string{"pa", "pc"}, NTo: 2, Source: "test"}
+	if i == 1 {
+		sent.NBcc = 1 // only the sender's copy shows Bcc
+	}
+	if err := fn(ingest.MessageCopy{Message: sent, Sent: i == 1}); err != nil || i == 1 {
+		return err
+	}
+	ext := dataset.Message{MessageID: "ext", Channel: dataset.ChannelEmail, SenderID: "x", SentAt: ownerAt,
+		RecipientIDs: []string{"pa", "pc"}, NTo: int32(2 + i), Source: "test"}
+	return fn(ingest.MessageCopy{Message: ext})
+}
+
+// Of an event's copies, the organizer's is written, and of a message's,
+// the sender's, wherever they come in directory order; without one, the
+// first copy.
+func TestRunner_ownersCopies(t *testing.T) {
+	ctx := context.Background()
+	var users []ingest.User
+	for _, id := range []string{"pa", "pb", "pc"} {
+		users = append(users, ingest.User{Email: id + "@example.com",
+			Person: dataset.Person{PersonID: id, Domain: "example.com", IsInternal: true, TimeZone: "UTC", Source: "test"}})
+	}
+	root := t.TempDir()
+	_, err := (&ingest.Runner{Source: &ownerSource{users: users}, Name: "owner", Root: root, Weeks: []dataset.Week{{Year: 2026, Num: 11}}}).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := dataset.ReadTables(ctx, root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Events) != 1 || got.Events[0].Invitees != 4 {
+		t.Errorf("events %+v: want one, the organizer's copy (4 invitees)", got.Events)
+	}
+	byID := map[string]dataset.Message{}
+	for _, m := range got.Messages {
+		byID[m.MessageID] = m
+	}
+	if len(got.Messages) != 2 || byID["sent"].NBcc != 1 || byID["ext"].NTo != 2 {
+		t.Errorf("messages %+v: want two, the sender's copy of sent (1 Bcc) and the first copy of ext (2 To)", got.Messages)
+	}
+	if len(got.Attendance) != 3 {
+		t.Errorf("attendance %+v: want a row per copy", got.Attendance)
+	}
+}
