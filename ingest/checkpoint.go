@@ -321,15 +321,6 @@ func (c *checkpoints) put(i int, week dataset.Week, cp *checkpoint) error {
 	return nil
 }
 
-// get reads user i's checkpoint of the week at index w.
-func (c *checkpoints) get(w, i int) (*checkpoint, error) {
-	var cp checkpoint
-	if err := c.decode(w, i, &cp); err != nil {
-		return nil, err
-	}
-	return &cp, nil
-}
-
 // decode decodes user i's checkpoint of the week at index w into v: a
 // *checkpoint, or a pointer to a struct of some of its members.
 func (c *checkpoints) decode(w, i int, v any) error {

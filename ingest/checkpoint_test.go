@@ -263,3 +263,21 @@ func TestCheckpoints_badLogs(t *testing.T) {
 		t.Errorf("pending %v, want the week", p)
 	}
 }
+
+// get reads user i's checkpoint of the week at index w whole.
+func (c *checkpoints) get(w, i int) (*checkpoint, error) {
+	var cp checkpoint
+	if err := c.decode(w, i, &cp); err != nil {
+		return nil, err
+	}
+	return &cp, nil
+}
+
+// readCheckpoint reads a checkpoint file of an earlier version whole.
+func readCheckpoint(path string) (*checkpoint, error) {
+	var cp checkpoint
+	if err := readCheckpointInto(path, &cp); err != nil {
+		return nil, err
+	}
+	return &cp, nil
+}

@@ -665,16 +665,8 @@ type checkpointIDs struct {
 // checkpointOptions are the JSON options of a checkpoint (see checkpoint).
 var checkpointOptions = json.JoinOptions(json.FormatNilSliceAsNull(true), jsontext.AllowInvalidUTF8(true))
 
-// readCheckpoint reads a checkpoint file of an earlier version.
-func readCheckpoint(path string) (*checkpoint, error) {
-	var cp checkpoint
-	if err := readCheckpointInto(path, &cp); err != nil {
-		return nil, err
-	}
-	return &cp, nil
-}
-
-// readCheckpointInto is readCheckpoint into v (see checkpoints.decode).
+// readCheckpointInto decodes the checkpoint file of an earlier version at
+// path into v (see checkpoints.decode).
 func readCheckpointInto(path string, v any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
