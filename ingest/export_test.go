@@ -7,3 +7,11 @@ func SetFlushRows(n int) (restore func()) {
 	flushRows = n
 	return func() { flushRows = old }
 }
+
+// SetSortRecords makes write's copy sorters write a run file every n
+// records until restore is called.
+func SetSortRecords(n int) (restore func()) {
+	old := sortRecords
+	sortRecords = n
+	return func() { sortRecords = old }
+}

@@ -422,43 +422,17 @@ var flushRows = 1 << 16
 // (a collision among a run's ids has odds of about n²/2¹²⁹).
 type copyKey [2]uint64
 
-// A winner is the copy of an event or message that is written: its
-// position in the run's order of copies (users in directory order, their
-// weeks in order, copies in checkpoint order) times two, plus one for the
-// organizer's or the sender's copy. Eight bytes an id: the maps of a
-// 100k-person week hold millions.
-type winner int64
-
-func newWinner(copy int64, owner bool) winner {
-	if owner {
-		return winner(copy<<1 | 1)
-	}
-	return winner(copy << 1)
-}
-
-func (w winner) copy() int64 { return int64(w >> 1) }
-
-// beats reports whether copy w replaces the winner so far, old: the first
-// copy wins unless a later one is the owner's and old is not.
-func (w winner) beats(old winner, seen bool) bool { return !seen || w&1 == 1 && old&1 == 0 }
-
-// An eventWinner is the winning copy of an event and its start (UnixNano),
-// which places the event's attendance rows.
-type eventWinner struct {
-	winner
-	start int64
-}
-
 // write reads every checkpoint of the run twice and writes the
 // deduplicated tables as dataset shard name, a week at a time, holding at
-// most about flushRows rows and one small record per event and message id
-// of the week: the first pass chooses each id's copy (one events row per
-// event, from the organizer's copy when there is one, else from the first
-// copy in directory order; one messages row per message, from the
-// sender's copy when there is one, else the first), the second writes
-// those copies and every attendance row, flushRows at a time, as sorted
-// runs that the dataset writer merges into the partitions' files once the
-// week is written (so one partition is one file again). Received
+// most about flushRows rows, a bit per copy of an event or message of the
+// week and a buffer of copy records (see copySorter, which sorts them on
+// disk when there are more): the first pass chooses each id's copy (one
+// events row per event, from the organizer's copy when there is one, else
+// from the first copy in directory order; one messages row per message,
+// from the sender's copy when there is one, else the first), the second
+// writes those copies and every attendance row, flushRows at a time, as
+// sorted runs that the dataset writer merges into the partitions' files
+// once the week is written (so one partition is one file again). Received
 // copies of messages whose sender is in others (directory users of other
 // shards) are left out: the sender's shard writes the message.
 //
@@ -475,7 +449,8 @@ func write(ctx context.Context, root string, ck *checkpoints, name string, skipp
 	if err != nil {
 		return err
 	}
-	tz := make([]string, len(users)) // each user's time zone from the latest week that has one
+	os.RemoveAll(filepath.Join(ck.dir, chooseDir)) // run files of a write that was killed
+	tz := make([]string, len(users))               // each user's time zone from the latest week that has one
 	wp := &writeProgress{fn: progress, p: WriteProgress{Weeks: len(weeks)}}
 	for _, sk := range skipped {
 		if !sk {
@@ -534,8 +509,10 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 	key := func(id string) copyKey {
 		return copyKey{maphash.String(seeds[0], id), maphash.String(seeds[1], id)}
 	}
-	events, messages := map[copyKey]eventWinner{}, map[copyKey]winner{}
-	leftOut := map[copyKey]bool{} // message ids left to the sender's shard
+	dir := filepath.Join(ck.dir, chooseDir)
+	evSort, msgSort := &copySorter{dir: dir}, &copySorter{dir: dir}
+	defer evSort.close()
+	defer msgSort.close()
 	var evCopy, msgCopy int64
 	done := 0
 	err := eachUser(ctx, ck, skipped, week, func(i int, cp *checkpointIDs) error {
@@ -543,31 +520,22 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 			tz[i] = cp.TimeZone
 		}
 		for _, c := range cp.Events {
-			k, w := key(c.Event.EventID), newWinner(evCopy, c.Attendance.Response == dataset.ResponseOrganizer)
-			old, seen := events[k]
-			if w.beats(old.winner, seen) {
-				events[k] = eventWinner{w, c.Event.Start.UnixNano()}
-			}
-			if seen {
-				sum.DuplicateEventCopies++
+			r := newCopyRecord(key(c.Event.EventID), evCopy, c.Attendance.Response == dataset.ResponseOrganizer, c.Event.Start.UnixNano())
+			if err := evSort.add(r); err != nil {
+				return err
 			}
 			evCopy++
 			sum.Attendance++
 		}
 		for _, c := range cp.Messages {
-			k, w := key(c.Message.MessageID), newWinner(msgCopy, c.Sent)
-			msgCopy++
+			var left int64
 			if !c.Sent && others[c.Message.SenderID] {
-				leftOut[k] = true
-				continue
+				left = 1
 			}
-			old, seen := messages[k]
-			if w.beats(old, seen) {
-				messages[k] = w
+			if err := msgSort.add(newCopyRecord(key(c.Message.MessageID), msgCopy, c.Sent, left)); err != nil {
+				return err
 			}
-			if seen {
-				sum.DuplicateMessageCopies++
-			}
+			msgCopy++
 		}
 		done++
 		wp.report(WriteChoosing, done)
@@ -576,33 +544,78 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 	if err != nil {
 		return err
 	}
-	sum.Events += len(events)
-	sum.Messages += len(messages)
-	sum.OtherShardMessages += len(leftOut)
-	leftOut = nil
 
-	eventStart := func(id string) (time.Time, bool) {
-		w, ok := events[key(id)]
-		return time.Unix(0, w.start).UTC(), ok
+	// The winning copies, a bit per copy, and the start of the winner for
+	// each copy whose own start differs (calendars that disagree).
+	evWin, msgWin := newCopySet(evCopy), newCopySet(msgCopy)
+	winStart := map[int64]int64{}
+	err = evSort.each(func(g []copyRecord) error {
+		evWin.add(g[0].copy())
+		sum.Events++
+		sum.DuplicateEventCopies += len(g) - 1
+		for _, r := range g[1:] {
+			if r.val != g[0].val {
+				winStart[r.copy()] = g[0].val
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	err = msgSort.each(func(g []copyRecord) error {
+		n, left := 0, false
+		for _, r := range g {
+			if r.val == 1 { // left to the sender's shard
+				left = true
+				continue
+			}
+			if n == 0 {
+				msgWin.add(r.copy())
+			}
+			n++
+		}
+		if left {
+			sum.OtherShardMessages++
+		}
+		if n > 0 {
+			sum.Messages++
+			sum.DuplicateMessageCopies += n - 1
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+
 	var piece dataset.Tables
+	starts := map[string]time.Time{} // the events' starts of the piece's attendance rows
 	flush := func() error {
-		err := w.Write(ctx, &piece, eventStart)
+		err := w.Write(ctx, &piece, func(id string) (time.Time, bool) {
+			s, ok := starts[id]
+			return s, ok
+		})
 		piece = dataset.Tables{}
+		clear(starts)
 		return err
 	}
 	evCopy, msgCopy, done = 0, 0, 0
 	err = eachUser(ctx, ck, skipped, week, func(i int, cp *checkpoint) error {
 		before := len(piece.Events) + len(piece.Attendance) + len(piece.Messages)
 		for _, c := range cp.Events {
-			if events[key(c.Event.EventID)].copy() == evCopy {
+			if evWin.has(evCopy) {
 				piece.Events = append(piece.Events, c.Event)
 			}
+			start := c.Event.Start
+			if s, ok := winStart[evCopy]; ok {
+				start = time.Unix(0, s).UTC()
+			}
+			starts[c.Event.EventID] = start
 			evCopy++
 			piece.Attendance = append(piece.Attendance, c.Attendance)
 		}
 		for _, c := range cp.Messages {
-			if m, ok := messages[key(c.Message.MessageID)]; ok && m.copy() == msgCopy {
+			if msgWin.has(msgCopy) {
 				piece.Messages = append(piece.Messages, c.Message)
 			}
 			msgCopy++
@@ -621,6 +634,18 @@ func writeWeek(ctx context.Context, w *dataset.Writer, ck *checkpoints, skipped 
 	}
 	return flush()
 }
+
+// chooseDir, in the state directory, holds the run files of write's
+// first pass (see copySorter).
+const chooseDir = "choose"
+
+// A copySet is a set of copies by their position in the run's order: a
+// bit each.
+type copySet []uint64
+
+func newCopySet(n int64) copySet   { return make(copySet, (n+63)/64) }
+func (s copySet) add(i int64)      { s[i/64] |= 1 << (i % 64) }
+func (s copySet) has(i int64) bool { return s[i/64]&(1<<(i%64)) != 0 }
 
 // eachUser calls fn with the checkpoint of the week at index week of every
 // user that was not skipped, in directory order, decoded into a T: a

@@ -2,9 +2,12 @@ package ingest_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,42 +20,64 @@ import (
 // growing size, a week each, read in memory (no API, so no pages held),
 // and reports its peak live heap above what the organisation itself
 // holds (runtime/metrics' live heap after each GC, sampled every
-// millisecond), while users are read and while the dataset is written,
-// the seconds the write took (from the last user read) and the users
-// read and written a second.
+// millisecond), while users are read and while the dataset is written
+// (write-MiB: the larger of rows-MiB, choosing the copies and writing the
+// rows as sorted runs, and merge-MiB, merging the runs into files), the
+// seconds the write took (from the last user read) and the users read and
+// written a second.
 //
-// The write is flat in the number of users but for its record per event
-// and message id of the week. The reading is not, here: the synthetic
+// The write is flat in the number of users: its copies are chosen through
+// a sort on disk, a bit per copy kept, and the merge holds at most a row
+// group (1 Mi rows) per partition being merged. The reading is not, here: the synthetic
 // all-hands invites everyone one by one, so each of the users read at
 // once holds an attendee list (and its set, to count invitees) as long as
 // the organisation.
+var runnerUsers = flag.String("runner.users", "800,3200,12800", "BenchmarkRunner_memory's organisation sizes")
+
 func BenchmarkRunner_memory(b *testing.B) {
-	for _, n := range []int{800, 3200, 12800} {
+	var sizes []int
+	for f := range strings.SplitSeq(*runnerUsers, ",") {
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 {
+			b.Fatalf("-runner.users %q: want user counts separated by commas", *runnerUsers)
+		}
+		sizes = append(sizes, n)
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			org := genOrg(b, n, 1, 1)
 			src := &orgSource{org: org, ps: newP(b, []byte(synthetic.DefaultKey))}
 			ctx := context.Background()
-			var reading, writing uint64
+			var reading, rows, merging uint64
 			var writeTime time.Duration
 			for b.Loop() {
 				base := liveHeap(true)
 				s := sample()
 				var written time.Time
+				step := ""
 				r := &ingest.Runner{Source: src, Name: "org", Root: b.TempDir(), Weeks: org.Weeks, Concurrency: 16,
 					Progress: func(p ingest.Progress) {
 						if p.Done == p.Users {
 							reading = max(reading, s.next()-base)
 							written = time.Now()
 						}
+					},
+					Writing: func(p ingest.WriteProgress) {
+						if p.Step == ingest.WriteMerging && step != p.Step {
+							rows = max(rows, s.next()-base)
+						}
+						step = p.Step
 					}}
 				if _, err := r.Run(ctx); err != nil {
 					b.Fatal(err)
 				}
 				writeTime += time.Since(written)
-				writing = max(writing, s.stop()-base)
+				merging = max(merging, s.stop()-base)
 			}
 			b.ReportMetric(float64(reading)/(1<<20), "read-MiB")
-			b.ReportMetric(float64(writing)/(1<<20), "write-MiB")
+			b.ReportMetric(float64(max(rows, merging))/(1<<20), "write-MiB")
+			b.ReportMetric(float64(rows)/(1<<20), "rows-MiB")
+			b.ReportMetric(float64(merging)/(1<<20), "merge-MiB")
 			b.ReportMetric(writeTime.Seconds()/float64(b.N), "write-s")
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
 		})

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -198,13 +199,23 @@ func TestRunner_writesOrgTables(t *testing.T) {
 	// Written in pieces of 50 rows, the dataset is the same, one file a
 	// partition (the writer merges the pieces' runs), and no run is left;
 	// run again, the files are replaced, not added to.
+	// The copies are chosen through run files of 7 records, merged: the
+	// same rows and counts.
 	pieces := t.TempDir()
-	restore := ingest.SetFlushRows(50)
+	restore, restoreSort := ingest.SetFlushRows(50), ingest.SetSortRecords(7)
 	r2 := &ingest.Runner{Source: src, Name: "org", Root: pieces, Weeks: weeks, Concurrency: 3}
-	if _, err := r2.Run(ctx); err != nil {
+	sum2, err := r2.Run(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	restore()
+	restoreSort()
+	counts := func(s *ingest.Summary) [6]int {
+		return [6]int{s.Events, s.Attendance, s.Messages, s.DuplicateEventCopies, s.DuplicateMessageCopies, s.OtherShardMessages}
+	}
+	if counts(sum2) != counts(sum) {
+		t.Errorf("counts with run files %v, want %v as in memory", counts(sum2), counts(sum))
+	}
 	files, _ := filepath.Glob(filepath.Join(pieces, dataset.TableMessages, "week=*", "part-org-*.parquet"))
 	n := len(files)
 	for i := range 2 {
@@ -498,8 +509,12 @@ func TestRunner_listingFails(t *testing.T) {
 
 // ownerSource has three users who all hold an event that b organizes and
 // a message b sent, each copy a little different, and a message from
-// outside that a and c hold.
-type ownerSource struct{ users []ingest.User }
+// outside that a and c hold. With eventAt, user i's copy of the event
+// starts at eventAt[i].
+type ownerSource struct {
+	users   []ingest.User
+	eventAt []time.Time
+}
 
 func (s *ownerSource) Users(ctx context.Context, fn func(ingest.User) error) error {
 	for _, u := range s.users {
@@ -521,7 +536,11 @@ func (s *ownerSource) Calendar(ctx context.Context, u ingest.User, start, end ti
 	if i == 1 {
 		resp = dataset.ResponseOrganizer
 	}
-	ev := dataset.Event{EventID: "ev", Start: ownerAt, End: ownerAt.Add(time.Hour), OrganizerID: "pb",
+	at := ownerAt
+	if s.eventAt != nil {
+		at = s.eventAt[i]
+	}
+	ev := dataset.Event{EventID: "ev", Start: at, End: at.Add(time.Hour), OrganizerID: "pb",
 		Invitees: int32(3 + i), AttendeesNotDeclined: 3, Kind: dataset.KindMeeting, Source: "test"}
 	return "UTC", fn(ingest.EventCopy{Event: ev, Attendance: dataset.Attendance{PersonID: u.Person.PersonID, EventID: "ev",
 		Response: resp, ShowAs: dataset.ShowAsBusy}})
@@ -549,14 +568,29 @@ func (s *ownerSource) Mail(ctx context.Context, u ingest.User, start, end time.T
 // the sender's, wherever they come in directory order; without one, the
 // first copy.
 func TestRunner_ownersCopies(t *testing.T) {
-	ctx := context.Background()
+	for _, sortRecords := range []int{0, 1} {
+		t.Run(fmt.Sprintf("sortRecords=%d", sortRecords), func(t *testing.T) {
+			if sortRecords > 0 {
+				defer ingest.SetSortRecords(sortRecords)()
+			}
+			testOwnersCopies(t)
+		})
+	}
+}
+
+func ownerUsers() []ingest.User {
 	var users []ingest.User
 	for _, id := range []string{"pa", "pb", "pc"} {
 		users = append(users, ingest.User{Email: id + "@example.com",
 			Person: dataset.Person{PersonID: id, Domain: "example.com", IsInternal: true, TimeZone: "UTC", Source: "test"}})
 	}
+	return users
+}
+
+func testOwnersCopies(t *testing.T) {
+	ctx := context.Background()
 	root := t.TempDir()
-	_, err := (&ingest.Runner{Source: &ownerSource{users: users}, Name: "owner", Root: root, Weeks: []dataset.Week{{Year: 2026, Num: 11}}}).Run(ctx)
+	_, err := (&ingest.Runner{Source: &ownerSource{users: ownerUsers()}, Name: "owner", Root: root, Weeks: []dataset.Week{{Year: 2026, Num: 11}}}).Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -576,5 +610,46 @@ func TestRunner_ownersCopies(t *testing.T) {
 	}
 	if len(got.Attendance) != 3 {
 		t.Errorf("attendance %+v: want a row per copy", got.Attendance)
+	}
+}
+
+// Copies of an event that disagree on its start within a week: every
+// attendance row is placed by the start of the copy written (the
+// organizer's), so a reader of the week's first hours finds all three.
+func TestRunner_copiesDisagreeOnStart(t *testing.T) {
+	for _, sortRecords := range []int{0, 1} {
+		t.Run(fmt.Sprintf("sortRecords=%d", sortRecords), func(t *testing.T) {
+			if sortRecords > 0 {
+				defer ingest.SetSortRecords(sortRecords)()
+			}
+			ctx := context.Background()
+			monday := time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC) // 2026-W11, the events' first band
+			thursday := monday.AddDate(0, 0, 3)
+			src := &ownerSource{users: ownerUsers(), eventAt: []time.Time{thursday, monday, thursday}}
+			root := t.TempDir()
+			week := dataset.Week{Year: 2026, Num: 11}
+			sum, err := (&ingest.Runner{Source: src, Name: "owner", Root: root, Weeks: []dataset.Week{week}}).Run(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := dataset.ReadTables(ctx, root, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Events) != 1 || !got.Events[0].Start.Equal(monday) || sum.DuplicateEventCopies != 2 {
+				t.Errorf("events %+v, %d duplicate copies: want one, the organizer's (Monday), and 2", got.Events, sum.DuplicateEventCopies)
+			}
+			mondayMorning := []dataset.TimeRange{{From: week.Monday().UnixMicro(), To: week.Monday().Add(12 * time.Hour).UnixMicro()}}
+			rows := 0
+			err = dataset.Scan(ctx, root, dataset.TableAttendance, []dataset.Week{week}, []string{"person_id"}, nil,
+				func(dataset.Week) []dataset.TimeRange { return mondayMorning },
+				func(b *dataset.Batch) error { rows += b.Len(); return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rows != 3 {
+				t.Errorf("attendance rows read for Monday morning: %d, want all 3 (placed by the organizer's start)", rows)
+			}
+		})
 	}
 }
