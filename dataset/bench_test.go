@@ -3,6 +3,10 @@ package dataset
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,38 +68,101 @@ func BenchmarkWriteRead(b *testing.B) {
 }
 
 // BenchmarkWriteMerged writes the same week as BenchmarkWriteRead's write
-// through a Writer with Merge, in pieces of 64k rows of each table as the
-// ingest runner hands them (sorted runs, merged at Close), and reports
-// rows per second over all tables: what the runs cost against one piece.
+// (events=100000), and weeks 4 and 12 times as large, through a Writer
+// with Merge, in pieces of 64k rows of each table as the ingest runner
+// hands them (sorted runs, merged at Close), and reports rows per second
+// over all tables (what the runs cost against one piece) and merge-MiB,
+// the peak live heap while the runs are merged above what it was before
+// (Go's, sampled every millisecond): bounded by a row group (1 Mi rows)
+// and 64 runs read at once per partition being merged, whatever the
+// week's size.
 func BenchmarkWriteMerged(b *testing.B) {
-	const n, piece = 100_000, 1 << 16
+	for _, n := range []int{100_000, 400_000, 1_200_000} {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) { benchWriteMerged(b, n) })
+	}
+}
+
+func benchWriteMerged(b *testing.B, n int) {
 	in := benchTables(n)
 	rows := float64(len(in.Events) + len(in.Attendance) + len(in.Messages))
 	mem := memory.NewGoAllocator()
 	ctx := context.Background()
 	root := b.TempDir()
-	starts := make(map[string]time.Time, len(in.Events))
-	for _, e := range in.Events {
-		starts[e.EventID] = e.Start
-	}
-	eventStart := func(id string) (time.Time, bool) { s, ok := starts[id]; return s, ok }
 	for b.Loop() {
-		w, err := newWriter(root, WriteOptions{Merge: true}, mem)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for lo := 0; lo < len(in.Messages); lo += piece {
-			var t Tables
-			t.Events = in.Events[min(lo, len(in.Events)):min(lo+piece, len(in.Events))]
-			t.Attendance = in.Attendance[min(lo, len(in.Attendance)):min(lo+piece, len(in.Attendance))]
-			t.Messages = in.Messages[lo:min(lo+piece, len(in.Messages))]
-			if err := w.Write(ctx, &t, eventStart); err != nil {
-				b.Fatal(err)
-			}
-		}
+		w := benchPieces(b, root, in, mem)
 		if err := w.Close(ctx, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(rows*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+
+	// Once more, untimed, the input let go before the merge: a live heap
+	// of a GB or more makes each GC cycle long, and what is allocated while
+	// one marks counts as live.
+	w := benchPieces(b, root, in, mem)
+	in = nil
+	runtime.GC()
+	before := liveHeap()
+	peak := peakLiveHeap()
+	if err := w.Close(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(peak()-before)/(1<<20), "merge-MiB")
+}
+
+// benchPieces writes in through a new Writer with Merge in pieces of 64k
+// rows of each table and returns the Writer, not closed.
+func benchPieces(b *testing.B, root string, in *Tables, mem memory.Allocator) *Writer {
+	const piece = 1 << 16
+	starts := make(map[string]time.Time, len(in.Events))
+	for _, e := range in.Events {
+		starts[e.EventID] = e.Start
+	}
+	eventStart := func(id string) (time.Time, bool) { s, ok := starts[id]; return s, ok }
+	w, err := newWriter(root, WriteOptions{Merge: true}, mem)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for lo := 0; lo < len(in.Messages); lo += piece {
+		var t Tables
+		t.Events = in.Events[min(lo, len(in.Events)):min(lo+piece, len(in.Events))]
+		t.Attendance = in.Attendance[min(lo, len(in.Attendance)):min(lo+piece, len(in.Attendance))]
+		t.Messages = in.Messages[lo:min(lo+piece, len(in.Messages))]
+		if err := w.Write(context.Background(), &t, eventStart); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return w
+}
+
+// liveHeap returns the live heap as of the last GC.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// peakLiveHeap samples the live heap every millisecond until the function
+// it returns is called, which returns the largest value seen.
+func peakLiveHeap() func() uint64 {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			peak.Store(max(peak.Load(), liveHeap()))
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		return max(peak.Load(), liveHeap())
+	}
 }

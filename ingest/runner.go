@@ -50,11 +50,13 @@ const (
 // tables as dataset shard ShardName (replacing what an earlier run of the
 // same ShardName wrote in those partitions) and removes the checkpoints.
 // It does that a week at a time, reading the week's checkpoints back twice
-// (first to choose the copies, then to write them), so it holds the
-// directory users, where each user-week's checkpoint is, one small record
-// per event and message id of the week and 64k rows at a time (flushRows:
-// the dataset writer keeps them as sorted runs on disk and merges a week's
-// runs into one file per partition, up to 8M rows), not the whole run.
+// (first to choose the copies, sorting a record per copy on disk beside
+// the checkpoints when there are more than a buffer's 8 MiB, then to
+// write them), so it holds the directory users, where each user-week's
+// checkpoint is, a bit per copy of an event or message of the week and
+// 64k rows at a time (flushRows: the dataset writer keeps them as sorted
+// runs on disk and merges a week's runs into one file per partition, up
+// to 8M rows), not the whole run.
 // (Copies are therefore compared within a week: see write.)
 //
 // A user whose data cannot be read (after the Source's own retries) is

@@ -144,7 +144,7 @@ cores, and look at idle (other programs on the machine count too).
 Peak RSS barely depends on the number of users: while users are read the
 Go heap holds the pages in flight (10-20 MB), and the tables are written
 in 64 Ki-row pieces, sorted runs on disk merged into each partition's
-files, plus a small record per event and message id of a week. It grows
+files; copies are chosen by a sort on disk, a bit per copy kept. It grows
 with the pages' size: at 3,200 people the synthetic all-hands' attendee
 lists make Graph's peak ~110 MiB against ~80 at 800.`,
 		Example: `  overload bench ingest
