@@ -127,7 +127,7 @@ func (s *copySorter) each(fn func(group []copyRecord) error) error {
 			return err
 		}
 	}
-	s.buf = nil
+	s.buf = nil // the runs hold it now
 	h := make(runHeap, 0, len(s.runs))
 	for _, f := range s.runs {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -169,13 +169,13 @@ func (s *copySorter) each(fn func(group []copyRecord) error) error {
 	return nil
 }
 
-// close removes the run files and empties the sorter.
+// close removes the run files and lets go of the buffer.
 func (s *copySorter) close() {
 	for _, f := range s.runs {
 		f.Close()
 		os.Remove(f.Name())
 	}
-	s.runs, s.buf = nil, s.buf[:0]
+	s.runs, s.buf = nil, nil
 }
 
 // A copyRun reads a run file's records in order.
