@@ -647,7 +647,7 @@ type copySet []uint64
 
 func newCopySet(n int64) copySet   { return make(copySet, (n+63)/64) }
 func (s copySet) add(i int64)      { s[i/64] |= 1 << (i % 64) }
-func (s copySet) has(i int64) bool { return s[i/64]&(1<<(i%64)) != 0 }
+func (s copySet) has(i int64) bool { return i/64 < int64(len(s)) && s[i/64]&(1<<(i%64)) != 0 }
 
 // eachUser calls fn with the checkpoint of the week at index week of every
 // user that was not skipped, in directory order, decoded into a T: a
