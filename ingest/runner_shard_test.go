@@ -110,6 +110,9 @@ func TestRunner_shards(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The shards choose their copies through run files of 5 records (the
+	// unsharded run, in memory).
+	defer ingest.SetSortRecords(5)()
 	const n = 3
 	root := t.TempDir()
 	src := &orgSource{org: org, ps: ps, fail: map[string]bool{}}
