@@ -76,8 +76,9 @@ the same size reuse it. The generator holds the whole organisation in memory,
 about 6 GB per 100,000 person-weeks, so it generates at most that many (at
 least one week; --generate-weeks sets the number) and repeats them to fill
 --weeks: each copy is shifted by whole weeks and its event and message ids get
-a suffix, so every week has the rows of a generated one and no id repeats. Then it runs 'overload analyze' on it as a child
-process and reports, per phase:
+a suffix, so every week has the rows of a generated one and no id repeats.
+Then it runs 'overload analyze' on it as a child process and reports, per
+phase:
 
   generate   building the organisation and its rows in memory
   write      writing them as the Parquet dataset (what an ingest run ends with)
