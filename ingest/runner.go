@@ -344,7 +344,8 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	slices.SortFunc(sum.Skipped, func(a, b SkippedUser) int { return strings.Compare(a.PersonID, b.PersonID) })
 
 	if err := write(ctx, r.Root, ck, name, skipped, others, sum, r.Writing); err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", name, err)
+		ck.close()
+		return nil, fmt.Errorf("ingest %s: %w (what was read is kept in %s: run again to write the dataset from it)", name, err, state)
 	}
 	if err := ck.close(); err != nil {
 		return nil, fmt.Errorf("ingest %s: checkpoints: %w", name, err)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -651,5 +652,33 @@ func TestRunner_copiesDisagreeOnStart(t *testing.T) {
 				t.Errorf("attendance rows read for Monday morning: %d, want all 3 (placed by the organizer's start)", rows)
 			}
 		})
+	}
+}
+
+// A write that fails (here the messages directory is a file) keeps every
+// user's checkpoint and says so; the next run writes the dataset from
+// them without reading anyone again.
+func TestRunner_writeFails(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	blocker := filepath.Join(root, dataset.TableMessages)
+	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := &ingest.Runner{Source: &ownerSource{users: ownerUsers()}, Name: "owner", Root: root, Weeks: []dataset.Week{{Year: 2026, Num: 11}}}
+	_, err := r.Run(ctx)
+	state := filepath.Join(root, ingest.StateDir, "owner")
+	if err == nil || !strings.Contains(err.Error(), "what was read is kept in "+state+": run again") {
+		t.Fatalf("Run with the messages directory a file: %v, want an error that says the checkpoints in %s are kept", err, state)
+	}
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := r.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Read != 0 || sum.Resumed != 3 || sum.Events != 1 || sum.Messages != 2 {
+		t.Errorf("second run read %d, resumed %d, wrote %d events and %d messages: want 0, 3, 1, 2", sum.Read, sum.Resumed, sum.Events, sum.Messages)
 	}
 }
