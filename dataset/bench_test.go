@@ -3,14 +3,12 @@ package dataset
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"runtime/metrics"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/overload-engine/overload/internal/liveheap"
 )
 
 // benchTables returns n events in 2026-W47 with 4 attendance rows each and
@@ -101,13 +99,12 @@ func benchWriteMerged(b *testing.B, n int) {
 	// one marks counts as live.
 	w := benchPieces(b, root, in, mem)
 	in = nil
-	runtime.GC()
-	before := liveHeap()
-	peak := peakLiveHeap()
+	before := liveheap.Read(true)
+	s := liveheap.Start()
 	if err := w.Close(ctx, nil); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(peak()-before)/(1<<20), "merge-MiB")
+	b.ReportMetric(float64(s.Stop()-before)/(1<<20), "merge-MiB")
 }
 
 // benchPieces writes in through a new Writer with Merge in pieces of 64k
@@ -133,36 +130,4 @@ func benchPieces(b *testing.B, root string, in *Tables, mem memory.Allocator) *W
 		}
 	}
 	return w
-}
-
-// liveHeap returns the live heap as of the last GC.
-func liveHeap() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// peakLiveHeap samples the live heap every millisecond until the function
-// it returns is called, which returns the largest value seen.
-func peakLiveHeap() func() uint64 {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			peak.Store(max(peak.Load(), liveHeap()))
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		return max(peak.Load(), liveHeap())
-	}
 }

@@ -4,16 +4,14 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/overload-engine/overload/ingest"
 	"github.com/overload-engine/overload/ingest/synthetic"
+	"github.com/overload-engine/overload/internal/liveheap"
 )
 
 var runnerUsers = flag.String("runner.users", "800,3200,12800", "BenchmarkRunner_memory's organisation sizes")
@@ -56,23 +54,23 @@ func BenchmarkRunner_memory(b *testing.B) {
 			var reading, rows, merging, held uint64
 			var writeTime time.Duration
 			for b.Loop() {
-				base := liveHeap(true)
-				s := sample()
+				base := liveheap.Read(true)
+				s := liveheap.Start()
 				var written time.Time
 				step := ""
 				r := &ingest.Runner{Source: src, Name: "org", Root: b.TempDir(), Weeks: org.Weeks, Concurrency: 16,
 					Progress: func(p ingest.Progress) {
 						if p.Done == p.Users {
-							reading = max(reading, s.next()-base)
+							reading = max(reading, s.Next()-base)
 							written = time.Now()
 						}
 					},
 					Writing: func(p ingest.WriteProgress) {
 						if p.Step == ingest.WriteRows && p.Done == p.Users*3/4 {
-							held = max(held, liveHeap(true)-base)
+							held = max(held, liveheap.Read(true)-base)
 						}
 						if p.Step == ingest.WriteMerging && step != p.Step {
-							rows = max(rows, s.next()-base)
+							rows = max(rows, s.Next()-base)
 						}
 						step = p.Step
 					}}
@@ -80,7 +78,7 @@ func BenchmarkRunner_memory(b *testing.B) {
 					b.Fatal(err)
 				}
 				writeTime += time.Since(written)
-				merging = max(merging, s.stop()-base)
+				merging = max(merging, s.Stop()-base)
 			}
 			b.ReportMetric(float64(reading)/(1<<20), "read-MiB")
 			b.ReportMetric(float64(max(rows, merging))/(1<<20), "write-MiB")
@@ -91,58 +89,4 @@ func BenchmarkRunner_memory(b *testing.B) {
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
 		})
 	}
-}
-
-// liveHeap returns the live heap as of the last GC (after one, if gc).
-func liveHeap(gc bool) uint64 {
-	if gc {
-		runtime.GC()
-	}
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// A sampler samples the live heap every millisecond.
-type sampler struct {
-	mu   sync.Mutex
-	peak uint64
-	done chan struct{}
-	wg   sync.WaitGroup
-}
-
-func sample() *sampler {
-	s := &sampler{done: make(chan struct{})}
-	s.wg.Go(func() {
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			s.mu.Lock()
-			s.peak = max(s.peak, liveHeap(false))
-			s.mu.Unlock()
-			select {
-			case <-s.done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return s
-}
-
-// next returns the largest value seen so far and starts a new phase with
-// a GC, so that the live heap it samples is the new phase's.
-func (s *sampler) next() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := max(s.peak, liveHeap(false))
-	s.peak = liveHeap(true)
-	return p
-}
-
-// stop ends the sampling and returns the largest value of the last phase.
-func (s *sampler) stop() uint64 {
-	close(s.done)
-	s.wg.Wait()
-	return s.next()
 }
