@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -568,15 +567,16 @@ func (s *ownerSource) Mail(ctx context.Context, u ingest.User, start, end time.T
 // Of an event's copies, the organizer's is written, and of a message's,
 // the sender's, wherever they come in directory order; without one, the
 // first copy.
-func TestRunner_ownersCopies(t *testing.T) {
-	for _, sortRecords := range []int{0, 1} {
-		t.Run(fmt.Sprintf("sortRecords=%d", sortRecords), func(t *testing.T) {
-			if sortRecords > 0 {
-				defer ingest.SetSortRecords(sortRecords)()
-			}
-			testOwnersCopies(t)
-		})
-	}
+func TestRunner_ownersCopies(t *testing.T) { sortedBothWays(t, testOwnersCopies) }
+
+// sortedBothWays runs test with write's copies chosen in memory, then
+// through a run file per record.
+func sortedBothWays(t *testing.T, test func(t *testing.T)) {
+	t.Run("in memory", test)
+	t.Run("run files", func(t *testing.T) {
+		defer ingest.SetSortRecords(1)()
+		test(t)
+	})
 }
 
 func ownerUsers() []ingest.User {
@@ -618,41 +618,36 @@ func testOwnersCopies(t *testing.T) {
 // attendance row is placed by the start of the copy written (the
 // organizer's), so a reader of the week's first hours finds all three.
 func TestRunner_copiesDisagreeOnStart(t *testing.T) {
-	for _, sortRecords := range []int{0, 1} {
-		t.Run(fmt.Sprintf("sortRecords=%d", sortRecords), func(t *testing.T) {
-			if sortRecords > 0 {
-				defer ingest.SetSortRecords(sortRecords)()
-			}
-			ctx := context.Background()
-			monday := time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC) // 2026-W11, the events' first band
-			thursday := monday.AddDate(0, 0, 3)
-			src := &ownerSource{users: ownerUsers(), eventAt: []time.Time{thursday, monday, thursday}}
-			root := t.TempDir()
-			week := dataset.Week{Year: 2026, Num: 11}
-			sum, err := (&ingest.Runner{Source: src, Name: "owner", Root: root, Weeks: []dataset.Week{week}}).Run(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := dataset.ReadTables(ctx, root, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got.Events) != 1 || !got.Events[0].Start.Equal(monday) || sum.DuplicateEventCopies != 2 {
-				t.Errorf("events %+v, %d duplicate copies: want one, the organizer's (Monday), and 2", got.Events, sum.DuplicateEventCopies)
-			}
-			mondayMorning := []dataset.TimeRange{{From: week.Monday().UnixMicro(), To: week.Monday().Add(12 * time.Hour).UnixMicro()}}
-			rows := 0
-			err = dataset.Scan(ctx, root, dataset.TableAttendance, []dataset.Week{week}, []string{"person_id"}, nil,
-				func(dataset.Week) []dataset.TimeRange { return mondayMorning },
-				func(b *dataset.Batch) error { rows += b.Len(); return nil })
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rows != 3 {
-				t.Errorf("attendance rows read for Monday morning: %d, want all 3 (placed by the organizer's start)", rows)
-			}
-		})
-	}
+	sortedBothWays(t, func(t *testing.T) {
+		ctx := context.Background()
+		monday := time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC) // 2026-W11, the events' first band
+		thursday := monday.AddDate(0, 0, 3)
+		src := &ownerSource{users: ownerUsers(), eventAt: []time.Time{thursday, monday, thursday}}
+		root := t.TempDir()
+		week := dataset.Week{Year: 2026, Num: 11}
+		sum, err := (&ingest.Runner{Source: src, Name: "owner", Root: root, Weeks: []dataset.Week{week}}).Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := dataset.ReadTables(ctx, root, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Events) != 1 || !got.Events[0].Start.Equal(monday) || sum.DuplicateEventCopies != 2 {
+			t.Errorf("events %+v, %d duplicate copies: want one, the organizer's (Monday), and 2", got.Events, sum.DuplicateEventCopies)
+		}
+		mondayMorning := []dataset.TimeRange{{From: week.Monday().UnixMicro(), To: week.Monday().Add(12 * time.Hour).UnixMicro()}}
+		rows := 0
+		err = dataset.Scan(ctx, root, dataset.TableAttendance, []dataset.Week{week}, []string{"person_id"}, nil,
+			func(dataset.Week) []dataset.TimeRange { return mondayMorning },
+			func(b *dataset.Batch) error { rows += b.Len(); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows != 3 {
+			t.Errorf("attendance rows read for Monday morning: %d, want all 3 (placed by the organizer's start)", rows)
+		}
+	})
 }
 
 // A write that fails (here the messages directory is a file) keeps every
