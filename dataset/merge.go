@@ -288,8 +288,8 @@ func mergeRuns[T any](ctx context.Context, paths []string, t *table[T], attendan
 // mergePartition merges the runs of one partition of t into part files of
 // the Writer's shard, each of at most fileRows rows, numbered after those
 // it has written there, and returns their names (w.files is only read:
-// partitions are merged at once). Past mergeFanIn runs, it first merges them mergeFanIn at a time
-// into longer runs.
+// partitions are merged at once). Past mergeFanIn runs, it first merges
+// them mergeFanIn at a time into longer runs.
 func mergePartition[T any](ctx context.Context, w *Writer, t *table[T], k partitionKey, runs []string, attendance bool, compare func(a, b *T, sa, sb int64) int) ([]string, error) {
 	for pass := 0; len(runs) > mergeFanIn; pass++ {
 		var next []string
