@@ -93,10 +93,11 @@ them to the dataset at --out. See the README's "Google Workspace" section for
 the set-up, and configs/google.yaml for the configuration.
 
 Progress goes to stderr (a line a second: users listed while the directory
-is listed, then users read, then the dataset written); a summary (rows written, users skipped with the
-reason) to stdout. Users whose data cannot be read are skipped and listed;
-run the same command again to read them. An interrupted run resumes from its
-checkpoints (DIR/_ingest/google/) when started again; --restart discards them.`,
+is listed, then users read, then the dataset written); a summary (rows
+written, users skipped with the reason) to stdout. Users whose data cannot
+be read are skipped and listed; run the same command again to read them. An
+interrupted run resumes from its checkpoints (DIR/_ingest/google/) when
+started again; --restart discards them.`,
 		Example: `  overload fakeapi google --write-config /tmp/fake/google.yaml &
   overload ingest google --config /tmp/fake/google.yaml --weeks 2026-W46,2026-W47 --out /tmp/data
   overload analyze --data /tmp/data --out /tmp/analysis`,
@@ -248,10 +249,11 @@ const (
 // ingestWriteGCPercent is the GC percent once every user is read, unless
 // $GOGC is set: the tables are then written from the checkpoints (a week's
 // rows at once until the write merged sorted runs, a 64k-row piece since),
-// and at ingestGCPercent the heap grew to 3-5 times them, the run's peak. Graph at 3,200 people (`overload
-// bench ingest --source msgraph --people 3200`): peak RSS 254-255 MiB at
-// 400 throughout; GOGC 100 throughout gave 186-198 MiB but cost the
-// reading CPU (share at 800 people 79-82% against 86%). At 50 instead of
+// and at ingestGCPercent the heap grew to 3-5 times them, the run's peak.
+// Graph at 3,200 people (`overload bench ingest --source msgraph --people
+// 3200`): peak RSS 254-255 MiB at 400 throughout; GOGC 100 throughout
+// gave 186-198 MiB but cost the reading CPU (share at 800 people 79-82%
+// against 86%). At 50 instead of
 // 100 the write's peak RSS at 3,200 people was 144-174 MiB against
 // 173-190 (six and four runs) for 0-0.2 s more of writing; at 25, 136-146
 // MiB for another 0.1-0.3 s. With the runs, GOGC 100 still gave 126-151

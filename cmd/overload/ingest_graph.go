@@ -92,8 +92,8 @@ Progress goes to stderr (while the directory is listed, with each mailbox's
 settings, a line a second of users listed; then users read; then the dataset
 written); a summary (rows written, users skipped with the reason) to stdout.
 Users whose data cannot be read are skipped and listed; run the same command
-again to read them. An interrupted run resumes from its
-checkpoints (DIR/_ingest/msgraph/) when started again; --restart discards them.`,
+again to read them. An interrupted run resumes from its checkpoints
+(DIR/_ingest/msgraph/) when started again; --restart discards them.`,
 		Example: `  overload fakeapi graph --write-config /tmp/fake/msgraph.yaml &
   overload ingest graph --config /tmp/fake/msgraph.yaml --weeks 2026-W46,2026-W47 --out /tmp/data
   overload analyze --data /tmp/data --out /tmp/analysis`,
